@@ -1,0 +1,5 @@
+"""``python -m ccc_cli`` runs the ``ccc`` command."""
+
+from ccc_cli.cli.app import main
+
+main()

@@ -1,0 +1,46 @@
+"""The library entry points: load CDR files into a :class:`CallSet`, then analyse it.
+
+>>> from ccc_cli.api import load_calls, compute_peaks
+>>> calls = load_calls(["sample_data/calls.csv"])          # doctest: +SKIP
+>>> compute_peaks(calls).total.value                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from ccc_cli.engine.sweep import PeakResult, compute_peaks
+from ccc_cli.load.reader import scan_frame, scan_source
+from ccc_cli.load.sources import expand_paths
+from ccc_cli.normalize.table import CallSet, ProgressSink, build_callset
+from ccc_cli.options import LoadOptions
+
+__all__ = ["CallSet", "LoadOptions", "PeakResult", "compute_peaks", "load_calls", "load_frame"]
+
+
+def load_calls(
+    paths: Sequence[str | Path],
+    options: LoadOptions | None = None,
+    *,
+    progress: ProgressSink | None = None,
+) -> CallSet:
+    """Read CDR files (CSV, TSV, gzip'd CSV, Parquet; files, directories or globs)."""
+    opts = options or LoadOptions()
+    scans = [
+        scan_source(source, has_header=opts.has_header, separator=opts.separator)
+        for source in expand_paths(paths)
+    ]
+    return build_callset(scans, opts, progress)
+
+
+def load_frame(
+    frame: pl.DataFrame | pl.LazyFrame,
+    options: LoadOptions | None = None,
+    *,
+    label: str = "<frame>",
+) -> CallSet:
+    """Read an in-memory frame whose columns are as in an input file."""
+    return build_callset([scan_frame(frame, label)], options or LoadOptions())

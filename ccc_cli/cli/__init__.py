@@ -1,0 +1,1 @@
+"""The command-line shell (Typer lives here and nowhere else)."""

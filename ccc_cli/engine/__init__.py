@@ -1,0 +1,1 @@
+"""Engine: exact sweep-line computations on the canonical call table."""

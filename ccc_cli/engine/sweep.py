@@ -1,0 +1,237 @@
+"""The sweep-line: exact concurrency from the canonical call table.
+
+Every call contributes its *activity intervals*: the union of its legs' half-open
+``[start, end)`` intervals (a call counts once while any of its legs is active). Each
+interval becomes two events packed into one int64 key, ``time_us * 2 + is_start``, so a
+single integer sort puts ends before starts at the same instant (half-open intervals:
+a call ending at t and one starting at t do not overlap). The running sum of +1/-1 over
+the sorted keys is the level just after each event; its maximum is the peak, and the
+first event reaching it is the first instant of the peak.
+
+Zero-length intervals never raise the level and are dropped before the sort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import polars as pl
+
+from ccc_cli.normalize.table import CallSet
+from ccc_cli.schema import ACCOUNT, CALL_TYPE, CALL_TYPES, END, LEG_GROUP, START
+
+KEY: Final = "key"
+DELTA: Final = "delta"
+LEVEL: Final = "level"
+ACCOUNT_CODE: Final = "account_code"
+NO_ACCOUNT: Final = "(none)"
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# Above this, (call number, end offset) no longer packs into one int64.
+PACK_LIMIT: Final = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class Peak:
+    """The highest level and the first instant (UTC) it is reached; ``at`` is None when
+    no call is ever active."""
+
+    value: int
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeakSet:
+    """A peak overall and per call type (every canonical type is present).
+
+    ``mix`` is the number of active calls of each type at the first instant of the total
+    peak (it sums to ``total.value``).
+    """
+
+    total: Peak
+    by_type: Mapping[str, Peak]
+    mix: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PeakResult:
+    """Peaks of the whole data set and, when asked for, of each account."""
+
+    total: Peak
+    by_type: Mapping[str, Peak]
+    mix: Mapping[str, int]
+    by_account: Mapping[str, PeakSet] | None = None
+
+
+def micros_to_datetime(us: int) -> datetime:
+    """UTC datetime of an int64 microsecond timestamp."""
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def activity_intervals(calls: pl.DataFrame, *, linked: bool) -> pl.DataFrame:
+    """One row per maximal interval in which a call has an active leg.
+
+    Columns: ``leg_group``, ``start`` and ``end`` as Int64 microseconds, ``call_type``,
+    ``account``. When ``linked`` is false every row is its own call and is passed through.
+    """
+    phys = calls.select(
+        pl.col(LEG_GROUP),
+        pl.col(START).dt.epoch("us").alias(START),
+        pl.col(END).dt.epoch("us").alias(END),
+        pl.col(CALL_TYPE),
+        pl.col(ACCOUNT),
+    )
+    if not linked:
+        return phys
+    multi = pl.col(LEG_GROUP).is_duplicated()
+    merged = _merge_legs(phys.filter(multi))
+    return pl.concat([phys.filter(~multi), merged])
+
+
+def _merge_legs(legs: pl.DataFrame) -> pl.DataFrame:
+    """Union of the leg intervals of each call (``legs`` holds multi-leg calls only)."""
+    # Legs of a call sorted by start: a leg opens a new interval when it starts after
+    # every earlier leg of its call has ended. Touching legs ([0,10) and [10,20)) form one
+    # interval, which counts the same as two back to back.
+    legs = legs.sort(LEG_GROUP, START)
+    first = pl.col(LEG_GROUP) != pl.col(LEG_GROUP).shift(1)
+    legs = legs.with_columns(
+        first.fill_null(True).cum_sum().cast(pl.Int64).alias("__call"),
+        pl.when(first.fill_null(True)).then(pl.col(START)).forward_fill().alias("__base"),
+    )
+    # "Running max of end within the call" without a window per call: pack
+    # (call, end - call's first start) into one int64 whose global running max never
+    # crosses into the next call, because calls come in increasing order.
+    rel_end = pl.col(END) - pl.col("__base")
+    span = int(legs.select(rel_end.max()).item() or 0) + 1
+    calls = legs.height and int(legs["__call"].max())  # type: ignore[arg-type]
+    prev_end: pl.Expr
+    if calls * span < PACK_LIMIT:
+        packed = (pl.col("__call") * span + rel_end).cum_max().shift(1)
+        same_call = (packed // span) == pl.col("__call")
+        prev_end = pl.when(same_call).then(packed % span + pl.col("__base"))
+    else:
+        # Calls lasting millennia (only with --max-duration 0): a window per call.
+        prev_end = pl.col(END).cum_max().shift(1).over("__call")
+    opens = prev_end.is_null() | (pl.col(START) > prev_end)
+    return (
+        legs.with_columns(opens.cum_sum().alias("__interval"))
+        .group_by("__interval", maintain_order=True)
+        .agg(
+            pl.col(LEG_GROUP).first(),
+            pl.col(START).min(),
+            pl.col(END).max(),
+            pl.col(CALL_TYPE).first(),
+            pl.col(ACCOUNT).first(),
+        )
+        .drop("__interval")
+    )
+
+
+def sweep_events(intervals: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Sorted +1/-1 events of the non-empty intervals, carrying the ``keys`` columns."""
+    live = intervals.filter(pl.col(END) > pl.col(START))
+    starts = live.select(*keys, (pl.col(START) * 2 + 1).alias(KEY))
+    ends = live.select(*keys, (pl.col(END) * 2).alias(KEY))
+    return (
+        pl.concat([starts, ends])
+        .sort(KEY)
+        .with_columns(((pl.col(KEY) & 1) * 2 - 1).cast(pl.Int32).alias(DELTA))
+    )
+
+
+def _peak_rows(events: pl.DataFrame, groups: list[str]) -> pl.DataFrame:
+    """Per group: the peak ``value`` and the event ``key`` where it is first reached."""
+    level = pl.col(DELTA).cum_sum()
+    if groups:
+        level = level.over(groups)
+    leveled = events.with_columns(level.alias(LEVEL))
+    agg = (
+        pl.col(LEVEL).max().alias("value"),
+        pl.col(KEY).get(pl.col(LEVEL).arg_max()).alias(KEY),
+    )
+    if not groups:
+        return leveled.select(*agg)
+    return leveled.group_by(groups).agg(*agg)
+
+
+def _peak(value: int | None, key: int | None) -> Peak:
+    if not value or key is None:
+        return Peak(0, None)
+    return Peak(int(value), micros_to_datetime(int(key) >> 1))
+
+
+def _mix(events: pl.DataFrame, key: int | None) -> dict[str, int]:
+    """Active calls per type just after every event at the instant of ``key``."""
+    counts = dict.fromkeys(CALL_TYPES, 0)
+    if key is None:
+        return counts
+    # A peak is first reached at a start event (time * 2 + 1), the largest key of its
+    # instant, so every event of that instant is included.
+    rows = events.filter(pl.col(KEY) <= key).group_by(CALL_TYPE).agg(pl.col(DELTA).sum())
+    for ctype, level in rows.iter_rows():
+        counts[str(ctype)] = int(level)
+    return counts
+
+
+def _by_type(rows: Iterable[tuple[Any, ...]]) -> dict[str, Peak]:
+    """Peaks of every canonical type from ``(call_type, value, key)`` rows."""
+    found = {str(ctype): _peak(value, key) for ctype, value, key in rows}
+    return {t: found.get(t, Peak(0, None)) for t in CALL_TYPES}
+
+
+def compute_peaks(callset: CallSet, *, by_account: bool = False) -> PeakResult:
+    """Exact peak concurrency overall and per call type (and per account if asked)."""
+    intervals = activity_intervals(callset.calls, linked=callset.linked)
+    keys = [CALL_TYPE]
+    names: list[str] = []
+    if by_account:
+        # Sort and group on a dense integer code, not on the account strings.
+        names = intervals[ACCOUNT].fill_null(NO_ACCOUNT).unique().sort().to_list()
+        intervals = intervals.with_columns(
+            pl.col(ACCOUNT)
+            .fill_null(NO_ACCOUNT)
+            .replace_strict(names, list(range(len(names))), return_dtype=pl.UInt32)
+            .alias(ACCOUNT_CODE)
+        )
+        keys.append(ACCOUNT_CODE)
+    events = sweep_events(intervals, keys)
+
+    total_row = _peak_rows(events, []).row(0, named=True)
+    total = _peak(total_row["value"], total_row[KEY])
+    mix = _mix(events, total_row[KEY] if total.at else None)
+    by_type = _by_type(_peak_rows(events, [CALL_TYPE]).iter_rows())
+    accounts: dict[str, PeakSet] | None = None
+    if by_account:
+        acc_peaks = _peak_rows(events, [ACCOUNT_CODE])
+        acc_rows = {r[ACCOUNT_CODE]: r for r in acc_peaks.iter_rows(named=True)}
+        acc_type = _peak_rows(events, [ACCOUNT_CODE, CALL_TYPE])
+        type_rows: dict[int, list[tuple[Any, ...]]] = {}
+        for code, *rest in acc_type.iter_rows():
+            type_rows.setdefault(code, []).append(tuple(rest))
+        # Mix at each account's peak: every event of the account up to its peak key.
+        mix_rows = (
+            events.join(
+                acc_peaks.select(ACCOUNT_CODE, pl.col(KEY).alias("peak_key")), on=ACCOUNT_CODE
+            )
+            .filter(pl.col(KEY) <= pl.col("peak_key"))
+            .group_by(ACCOUNT_CODE, CALL_TYPE)
+            .agg(pl.col(DELTA).sum())
+        )
+        mixes: dict[int, dict[str, int]] = {}
+        for code, ctype, level in mix_rows.iter_rows():
+            mixes.setdefault(code, dict.fromkeys(CALL_TYPES, 0))[str(ctype)] = int(level)
+        accounts = {}
+        for code, name in enumerate(names):
+            row = acc_rows.get(code)
+            acc_peak = _peak(row["value"], row[KEY]) if row else Peak(0, None)
+            accounts[name] = PeakSet(
+                total=acc_peak,
+                by_type=_by_type(type_rows.get(code, [])),
+                mix=mixes.get(code, dict.fromkeys(CALL_TYPES, 0))
+                if acc_peak.at
+                else dict.fromkeys(CALL_TYPES, 0),
+            )
+    return PeakResult(total=total, by_type=by_type, mix=mix, by_account=accounts)

@@ -1,0 +1,1 @@
+"""Loader: paths -> lazy frames (step 1 of files -> loader -> normaliser -> engine -> reports)."""

@@ -1,0 +1,1 @@
+"""Normaliser: lazy frames -> the canonical call table with row accounting."""

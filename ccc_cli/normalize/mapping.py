@@ -1,0 +1,125 @@
+"""Which input column feeds each logical field, and why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ccc_cli.errors import InputError
+from ccc_cli.schema import (
+    ALIASES,
+    FIELD_DURATION,
+    FIELD_END,
+    FIELD_GROUP,
+    FIELD_PARENT,
+    FIELD_START,
+    INPUT_FIELDS,
+    normalize_header,
+)
+
+# Flag that names each field's column (for messages).
+FIELD_FLAGS: dict[str, str] = {
+    "call_id": "--id-col",
+    "start": "--start-col",
+    "end": "--end-col",
+    "duration": "--duration-col",
+    "call_type": "--type-col",
+    "account": "--account-col",
+    "parent": "--parent-col",
+    "group": "--group-col",
+    "status": "--status-col",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSource:
+    """The column that feeds one field and the reason it was chosen."""
+
+    field: str
+    column: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """Field -> column for one file."""
+
+    fields: Mapping[str, FieldSource]
+
+    def column(self, name: str) -> str | None:
+        source = self.fields.get(name)
+        return None if source is None else source.column
+
+
+def _shorten(columns: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(columns[:limit])
+    return shown + (f", ... ({len(columns)} in all)" if len(columns) > limit else "")
+
+
+_DATA_LIKE = re.compile(r"^\s*$|^[+-]?\d+([.:/-]\d+)*$|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+def _looks_like_data(columns: Sequence[str]) -> bool:
+    """Whether a "header" is really a data row (empty names, numbers, dates)."""
+    return sum(bool(_DATA_LIKE.search(c)) for c in columns) >= max(2, len(columns) // 4)
+
+
+def resolve_columns(
+    columns: Sequence[str], explicit: Mapping[str, str], *, label: str
+) -> ColumnMapping:
+    """Map fields to the columns of one file.
+
+    Explicit choices (flags or config) come first and must exist; other fields are
+    matched against their aliases, case-insensitively and ignoring ``_``, ``-`` and
+    spaces, never reusing a column already taken.
+    """
+    chosen: dict[str, FieldSource] = {}
+    for name, column in explicit.items():
+        if column not in columns:
+            match = [c for c in columns if c.lower() == column.lower()]
+            if len(match) != 1:
+                raise InputError(
+                    f"{label}: column {column!r} ({FIELD_FLAGS[name]}) not found; "
+                    f"columns: {_shorten(columns)}",
+                    hint=f"pass {FIELD_FLAGS[name]} with one of the columns above",
+                )
+            column = match[0]
+        chosen[name] = FieldSource(name, column, f"set by {FIELD_FLAGS[name]}")
+
+    taken = {s.column for s in chosen.values()}
+    by_key: dict[str, str] = {}
+    for c in columns:
+        by_key.setdefault(normalize_header(c), c)
+    for name in INPUT_FIELDS:
+        if name in chosen:
+            continue
+        # Linking by group and by parent are exclusive; an explicit one wins.
+        if name == FIELD_GROUP and FIELD_PARENT in explicit:
+            continue
+        if name == FIELD_PARENT and FIELD_GROUP in explicit:
+            continue
+        for i, alias in enumerate(ALIASES[name]):
+            found = by_key.get(normalize_header(alias))
+            if found is not None and found not in taken:
+                why = "canonical name" if i == 0 else f"alias of {ALIASES[name][0]}"
+                chosen[name] = FieldSource(name, found, why)
+                taken.add(found)
+                break
+    if FIELD_GROUP in chosen and FIELD_PARENT in chosen:
+        # Both found by alias: a parent id is the more specific link.
+        del chosen[FIELD_GROUP]
+
+    if FIELD_START not in chosen:
+        raise InputError(
+            f"{label}: no start-time column found; columns: {_shorten(columns)}",
+            hint="the first line looks like data: pass --no-header and --start-col column_N"
+            if _looks_like_data(columns)
+            else "pass --start-col NAME",
+        )
+    if FIELD_END not in chosen and FIELD_DURATION not in chosen:
+        raise InputError(
+            f"{label}: no end-time or duration column found; columns: {_shorten(columns)}",
+            hint="pass --end-col NAME or --duration-col NAME",
+        )
+    return ColumnMapping({name: chosen[name] for name in INPUT_FIELDS if name in chosen})

@@ -1,0 +1,610 @@
+"""Build the canonical call table from scanned sources, accounting for every row.
+
+Each input row lands in exactly one bucket, checked in this order:
+
+1. ``plan_limit_rejected``: its status contains ``REACH_PLAN_LIMIT`` (any case), whatever
+   its times; such a call never occupied capacity;
+2. ``invalid``: with the first reason that applies, in the order of
+   ``ccc_cli.schema.INVALID_REASONS``;
+3. ``duplicates``: same call id and same start and end as an earlier row (input order:
+   files in the order given, rows in file order);
+4. ``merged_legs``: a further leg of a call already counted (legs are linked by a shared
+   group value, or by a parent id naming another row's call id);
+5. ``used``: one per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import polars as pl
+
+from ccc_cli.errors import CccError, InputError
+from ccc_cli.load.reader import ROW, Scan, polars_error_line
+from ccc_cli.normalize.calltypes import map_call_types, type_lookup
+from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
+from ccc_cli.normalize.times import (
+    TimeEncoding,
+    clean_text,
+    detect_encoding,
+    micros_expr,
+    time_expr,
+)
+from ccc_cli.options import LoadOptions
+from ccc_cli.schema import (
+    ACCOUNT,
+    CALL_ID,
+    CALL_TYPE,
+    DUPLICATES,
+    END,
+    FIELD_ACCOUNT,
+    FIELD_CALL_ID,
+    FIELD_DURATION,
+    FIELD_END,
+    FIELD_GROUP,
+    FIELD_PARENT,
+    FIELD_START,
+    FIELD_STATUS,
+    FIELD_TYPE,
+    INVALID,
+    INVALID_REASONS,
+    LEG_GROUP,
+    LEG_GROUP_DTYPE,
+    MERGED_LEGS,
+    PLAN_LIMIT_REJECTED,
+    PLAN_LIMIT_STATUS,
+    REASON,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    SOURCE_ROW_DTYPE,
+    START,
+    STATUS,
+    TIME_DTYPE,
+    USED,
+    canonical_schema,
+)
+
+_SAMPLE_ROWS: Final = 1000
+# Pointer-jumping rounds: enough for parent chains of any length up to 2**64.
+_MAX_JUMPS: Final = 64
+# Temporary columns of the parsed frame.
+_GROUP: Final = "__group"
+_PARENT: Final = "__parent"
+_SEQ: Final = "__seq"
+_KEY: Final = "__key"
+_COLUMN: Final = "column"
+_REJECTED: Final = "__rejected"
+_MULTI: Final = "__multi"
+_TYPE_RAW: Final = "__type_raw"
+_RAW: Final = ("raw_start", "raw_end", "raw_duration")
+
+
+@dataclass(frozen=True, slots=True)
+class RowAccounting:
+    """Where every input row went; ``read`` is always the sum of the buckets."""
+
+    read: int
+    used: int
+    duplicates: int
+    merged_legs: int
+    plan_limit_rejected: int
+    invalid: int
+    invalid_reasons: Mapping[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            USED: self.used,
+            DUPLICATES: self.duplicates,
+            MERGED_LEGS: self.merged_legs,
+            PLAN_LIMIT_REJECTED: self.plan_limit_rejected,
+            INVALID: self.invalid,
+            "invalid_reasons": dict(self.invalid_reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What was read from one file and how (for ``ccc inspect``)."""
+
+    label: str
+    kind: str
+    separator: str | None
+    rows: int
+    mapping: ColumnMapping
+    encodings: Mapping[str, TimeEncoding]
+    duration_unit: str | None
+    unmapped_types: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class CallSet:
+    """The canonical call table and everything known about how it was built.
+
+    Attributes
+    ----------
+    calls
+        One row per leg that occupied capacity (schema: ``ccc_cli.schema.canonical_schema``).
+    rejected
+        Rows with status ``REACH_PLAN_LIMIT`` (same columns as ``calls``; ``end`` may be
+        null; ``leg_group`` is null).
+    invalid
+        Invalid rows: ``reason``, the ``column`` at fault, ``source_file``, ``source_row``,
+        ``call_id`` and the raw start, end and duration text.
+    linked
+        Whether any legs were linked into multi-leg calls.
+    reused_call_ids
+        Call ids carried by rows of different calls (different times and not linked as
+        legs of one call); such rows are kept as separate calls.
+    """
+
+    calls: pl.DataFrame
+    rejected: pl.DataFrame
+    invalid: pl.DataFrame
+    accounting: RowAccounting
+    files: tuple[FileReport, ...]
+    tz: str
+    linked: bool
+    reused_call_ids: int
+    notes: tuple[str, ...] = field(default=())
+
+    def first_invalid_message(self) -> str | None:
+        """One line naming the first invalid row (file, row, column, reason, value)."""
+        if self.invalid.height == 0:
+            return None
+        row = self.invalid.row(0, named=True)
+        raw = row["raw_start"] if row[REASON] in ("missing_start", "bad_start") else None
+        if raw is None and row[REASON] in ("bad_end", "missing_end"):
+            raw = row["raw_end"] if row["raw_end"] is not None else row["raw_duration"]
+        value = f" (value {raw!r})" if raw is not None else ""
+        return (
+            f"{row[SOURCE_FILE]}, row {row[SOURCE_ROW]}, column {row[_COLUMN]!r}: "
+            f"{row[REASON]}{value}; {self.accounting.invalid} invalid row(s) in all"
+        )
+
+
+def _clean_id(text: pl.Expr) -> pl.Expr:
+    """Ids, accounts and statuses: trimmed, empty means none. (CSV ``NULL`` and ``\\N``
+    are already null; see ``ccc_cli.load.reader.NULL_VALUES``.)"""
+    stripped = text.str.strip_chars()
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+
+
+def _is_missing(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    return clean_text(raw).is_null() if dtype == pl.String else raw.is_null()
+
+
+def _as_text(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    text = raw.cast(pl.String)
+    return clean_text(text) if dtype == pl.String else text
+
+
+def _sample(scan: Scan, column: str) -> pl.Series:
+    try:
+        return (
+            scan.frame.select(pl.col(column))
+            .filter(pl.col(column).is_not_null())
+            .head(_SAMPLE_ROWS)
+            .collect()
+            .to_series()
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _FilePlan:
+    main: pl.LazyFrame
+    invalid: pl.LazyFrame
+    report_stub: FileReport
+
+
+def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePlan:
+    mapping = resolve_columns(scan.columns, options.columns, label=scan.source.label)
+    schema = scan.frame.collect_schema()
+    tz = options.tz
+
+    def col(name: str) -> str | None:
+        return mapping.column(name)
+
+    def where(column: str) -> str:
+        return f"{scan.source.label}, column {column!r}"
+
+    encodings: dict[str, TimeEncoding] = {}
+    start_col = col(FIELD_START)
+    assert start_col is not None  # resolve_columns guarantees a start column
+    start_enc = detect_encoding(
+        _sample(scan, start_col),
+        epoch_unit=options.epoch_unit,
+        time_format=options.time_format,
+        where=where(start_col),
+    )
+    encodings[FIELD_START] = start_enc
+    raw_start = pl.col(start_col)
+    start = time_expr(raw_start, start_enc, tz, dtype=schema[start_col])
+    start_missing = _is_missing(raw_start, schema[start_col])
+
+    end_col = col(FIELD_END)
+    if end_col is not None:
+        end_enc = detect_encoding(
+            _sample(scan, end_col),
+            epoch_unit=options.epoch_unit,
+            time_format=options.time_format,
+            where=where(end_col),
+        )
+        encodings[FIELD_END] = end_enc
+        raw_end = pl.col(end_col)
+        end_parsed = time_expr(raw_end, end_enc, tz, dtype=schema[end_col])
+        if end_enc.naive and tz != "UTC":
+            # A repeated wall-clock hour: take its second reading when the first would
+            # end the call before it started (see ccc_cli.normalize.times).
+            later = time_expr(raw_end, end_enc, tz, dtype=schema[end_col], ambiguous="latest")
+            end_parsed = (
+                pl.when((end_parsed < start) & (later >= start)).then(later).otherwise(end_parsed)
+            )
+        end_missing = _is_missing(raw_end, schema[end_col])
+    else:
+        end_parsed = pl.lit(None, dtype=TIME_DTYPE)
+        end_missing = pl.lit(True)
+
+    dur_col = col(FIELD_DURATION)
+    if dur_col is not None:
+        raw_dur = pl.col(dur_col)
+        dur_us = micros_expr(raw_dur, options.duration_unit, schema[dur_col])
+        from_duration = start + pl.duration(microseconds=dur_us)
+        # The end column wins; the duration fills in where the end is empty.
+        end = pl.when(end_missing).then(from_duration).otherwise(end_parsed)
+        no_end = end_missing & _is_missing(raw_dur, schema[dur_col])
+    else:
+        end = end_parsed
+        no_end = end_missing
+
+    status_col = col(FIELD_STATUS)
+    status = pl.col(status_col).cast(pl.String) if status_col else pl.lit(None, pl.String)
+    rejected = status.str.contains(f"(?i){PLAN_LIMIT_STATUS}").fill_null(False)
+
+    length = end - start
+    too_long = (
+        length > pl.duration(microseconds=round(options.max_duration_s * 1_000_000))
+        if options.max_duration_s is not None
+        else pl.lit(False)
+    )
+    reason = (
+        pl.when(rejected)
+        .then(pl.lit(PLAN_LIMIT_REJECTED))
+        .when(start_missing)
+        .then(pl.lit("missing_start"))
+        .when(start.is_null())
+        .then(pl.lit("bad_start"))
+        .when(no_end)
+        .then(pl.lit("missing_end"))
+        .when(end.is_null())
+        .then(pl.lit("bad_end"))
+        .when(end < start)
+        .then(pl.lit("end_before_start"))
+        .when(too_long)
+        .then(pl.lit("too_long"))
+        .otherwise(None)
+    )
+    end_fault = end_col if end_col is not None else dur_col
+    column_at_fault = (
+        pl.when(reason.is_in(["missing_start", "bad_start"]))
+        .then(pl.lit(start_col))
+        .otherwise(pl.lit(end_fault))
+    )
+
+    def text_or_null(name: str | None) -> pl.Expr:
+        return pl.col(name).cast(pl.String) if name else pl.lit(None, pl.String)
+
+    type_col = col(FIELD_TYPE)
+    base = scan.frame.with_columns(
+        [
+            reason.alias(REASON),
+            start.alias(START),
+            end.alias(END),
+        ]
+    )
+    main = base.filter(pl.col(REASON).is_null() | (pl.col(REASON) == PLAN_LIMIT_REJECTED)).select(
+        _clean_id(text_or_null(col(FIELD_CALL_ID))).alias(CALL_ID),
+        pl.col(START),
+        pl.col(END),
+        text_or_null(type_col).alias(_TYPE_RAW),
+        _clean_id(text_or_null(col(FIELD_ACCOUNT))).alias(ACCOUNT),
+        _clean_id(text_or_null(col(FIELD_GROUP))).alias(_GROUP),
+        _clean_id(text_or_null(col(FIELD_PARENT))).alias(_PARENT),
+        _clean_id(status).alias(STATUS),
+        pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
+        pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
+        pl.col(REASON).eq_missing(PLAN_LIMIT_REJECTED).alias(_REJECTED),
+    )
+
+    def raw_text(name: str | None) -> pl.Expr:
+        return _as_text(pl.col(name), schema[name]) if name else pl.lit(None, pl.String)
+
+    invalid = base.filter(
+        pl.col(REASON).is_not_null() & (pl.col(REASON) != PLAN_LIMIT_REJECTED)
+    ).select(
+        pl.col(REASON),
+        column_at_fault.alias(_COLUMN),
+        pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
+        pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
+        clean_text(text_or_null(col(FIELD_CALL_ID))).alias(CALL_ID),
+        raw_text(start_col).alias(_RAW[0]),
+        raw_text(end_col).alias(_RAW[1]),
+        raw_text(dur_col).alias(_RAW[2]),
+    )
+    stub = FileReport(
+        label=scan.source.label,
+        kind=scan.source.describe(),
+        separator=scan.separator,
+        rows=0,
+        mapping=mapping,
+        encodings=encodings,
+        duration_unit=options.duration_unit if dur_col else None,
+        unmapped_types={},
+    )
+    return _FilePlan(main=main, invalid=invalid, report_stub=stub)
+
+
+class ProgressSink:
+    """Receives loading progress; the CLI renders it, the library ignores it."""
+
+    def file_started(self, label: str, size: int) -> None:
+        """A file starts loading (``size`` in bytes, 0 when unknown)."""
+
+    def file_done(self, label: str, size: int, rows: int) -> None:
+        """A file has been read."""
+
+    def stage(self, text: str) -> None:
+        """A global step after reading has started."""
+
+
+def build_callset(
+    scans: Sequence[Scan], options: LoadOptions, progress: ProgressSink | None = None
+) -> CallSet:
+    """Parse every scan and build the canonical :class:`CallSet`."""
+    sink = progress or ProgressSink()
+    lookup = type_lookup(options.type_map)
+    labels = [s.source.label for s in scans]
+    file_dtype = pl.Enum(labels)
+    mains: list[pl.DataFrame] = []
+    invalids: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    for scan in scans:
+        sink.file_started(scan.source.label, scan.source.size)
+        plan = _plan_file(scan, options, file_dtype)
+        try:
+            main, invalid = pl.collect_all([plan.main, plan.invalid])
+        except pl.exceptions.PolarsError as exc:
+            raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+        types, unmapped = map_call_types(main[_TYPE_RAW], lookup)
+        main = main.with_columns(types.alias(CALL_TYPE)).drop(_TYPE_RAW)
+        rows = main.height + invalid.height
+        mains.append(main)
+        invalids.append(invalid)
+        stub = plan.report_stub
+        reports.append(
+            FileReport(
+                label=stub.label,
+                kind=stub.kind,
+                separator=stub.separator,
+                rows=rows,
+                mapping=stub.mapping,
+                encodings=stub.encodings,
+                duration_unit=stub.duration_unit,
+                unmapped_types=unmapped,
+            )
+        )
+        sink.file_done(scan.source.label, scan.source.size, rows)
+    sink.stage("building the call table")
+    return _finalize(
+        pl.concat(mains, how="vertical"),
+        pl.concat(invalids, how="vertical"),
+        tuple(reports),
+        options,
+        file_dtype,
+    )
+
+
+def _parent_roots(valid: pl.DataFrame) -> pl.Series:
+    """Root call id of every row's parent chain (null where the row has no parent).
+
+    A leg may name a leg that itself has a parent. Pointer jumping resolves every chain
+    in O(log depth) vectorised joins: each round replaces every id's parent by its
+    parent's parent, so a chain of depth d is flat after about log2(d) rounds.
+    """
+    links = (
+        valid.filter(pl.col(CALL_ID).is_not_null() & pl.col(_PARENT).is_not_null())
+        .filter(pl.col(CALL_ID) != pl.col(_PARENT))
+        .select(pl.col(CALL_ID).alias("child"), pl.col(_PARENT).alias("up"))
+        .unique(subset="child", keep="first", maintain_order=True)
+    )
+    for _ in range(_MAX_JUMPS):
+        step = links.join(
+            links.select(pl.col("child").alias("up"), pl.col("up").alias("next")),
+            on="up",
+            how="left",
+        )
+        # In a cycle an id can come back to itself; it then stays where it was.
+        advance = pl.col("next").is_not_null() & (pl.col("next") != pl.col("child"))
+        if not step.select(advance.any()).item():
+            break
+        links = step.select("child", pl.when(advance).then("next").otherwise("up").alias("up"))
+    roots = valid.select(pl.col(_PARENT).alias("child")).join(
+        links, on="child", how="left", maintain_order="left"
+    )
+    return roots.select(pl.coalesce("up", "child")).to_series()
+
+
+def _link_keys(valid: pl.DataFrame) -> pl.Series | None:
+    """The key linking legs into calls (null for a row that is a call on its own), or
+    None when the data has no linking information at all."""
+    has_group = valid[_GROUP].null_count() < valid.height
+    has_parent = valid[_PARENT].null_count() < valid.height
+    if not has_group and not has_parent:
+        return None
+    parent_key: pl.Expr = pl.lit(None, pl.String)
+    if has_parent:
+        roots = _parent_roots(valid)
+        root_ids = roots.drop_nulls().unique()
+        # A row without a parent is a call's first leg when some leg names it; other rows
+        # (even ones sharing a call id) stay separate calls.
+        parent_key = (
+            pl.when(pl.lit(roots).is_not_null())
+            .then(pl.lit(roots))
+            .when(pl.col(CALL_ID).is_in(root_ids.implode()))
+            .then(pl.col(CALL_ID))
+        )
+    if has_group and has_parent:
+        # Prefixes keep a group value from colliding with a call id.
+        key = pl.coalesce("g\x1f" + pl.col(_GROUP), "p\x1f" + parent_key)
+    else:
+        key = pl.col(_GROUP) if has_group else parent_key
+    return valid.select(key.alias(_KEY)).to_series()
+
+
+def _repeated(ids: pl.Series) -> pl.Series:
+    """Mask of the rows whose (non-null) id occurs more than once.
+
+    Ids are compared by their 64-bit hash, sorted as integers (far cheaper than hashing
+    the strings into a table); a collision can only add a candidate, and every later
+    step compares the ids themselves.
+    """
+    present = ids.is_not_null()
+    hashes = ids.hash()
+    if ids.null_count():
+        hashes = hashes.filter(present)
+    ordered = hashes.sort()
+    seen_twice = ordered.filter(ordered == ordered.shift(1))
+    if seen_twice.len() == 0:
+        return (
+            pl.Series(ids.name, [False], dtype=pl.Boolean).clear().extend_constant(False, ids.len())
+        )
+    return ids.hash().is_in(seen_twice.unique().implode()) & present
+
+
+def _number_calls(keys: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Call numbers 0..n-1 (one per distinct non-null key, one per row with a null key),
+    and the mask of rows that belong to a call of several legs."""
+    linked = keys.is_not_null()
+    ranks = keys.filter(linked).rank("dense").cast(pl.Int64) - 1
+    n_keys = int(ranks.max()) + 1 if ranks.len() else 0  # type: ignore[arg-type]
+    singles = pl.int_range(n_keys, n_keys + keys.len() - ranks.len(), eager=True)
+    zeros = pl.Series(LEG_GROUP, [0], dtype=pl.Int64).clear().extend_constant(0, keys.len())
+    numbers = zeros.scatter(linked.arg_true(), ranks).scatter((~linked).arg_true(), singles)
+    multi = pl.Series("multi", [False]).clear().extend_constant(False, keys.len())
+    multi = multi.scatter(linked.arg_true(), ranks.is_duplicated())
+    return numbers.cast(LEG_GROUP_DTYPE), multi
+
+
+def _finalize(
+    df: pl.DataFrame,
+    invalid: pl.DataFrame,
+    files: tuple[FileReport, ...],
+    options: LoadOptions,
+    file_dtype: pl.Enum,
+) -> CallSet:
+    notes: list[str] = []
+    df = df.with_row_index(_SEQ)
+    # Filters copy every column: skip them when there is nothing to take out.
+    if df[_REJECTED].any():
+        rejected = df.filter(pl.col(_REJECTED))
+        valid = df.filter(~pl.col(_REJECTED))
+    else:
+        rejected, valid = df.clear(), df
+
+    # Duplicates and reused ids can only be among rows whose id occurs more than once;
+    # find those with one hash of the ids, then work on that (usually tiny) subset.
+    repeated = _repeated(valid[CALL_ID])
+    duplicates = 0
+    if repeated.any():
+        same = valid.filter(repeated).select(
+            _SEQ, ~pl.struct(CALL_ID, START, END).is_first_distinct().alias("dup")
+        )
+        dup_rows = same.filter("dup")[_SEQ]
+        duplicates = dup_rows.len()
+        if duplicates:
+            valid = valid.filter(~pl.col(_SEQ).is_in(dup_rows.implode()))
+            repeated = repeated.filter(~df[_SEQ].filter(~df[_REJECTED]).is_in(dup_rows.implode()))
+
+    keys = _link_keys(valid)
+    linked = False
+    if keys is None:
+        valid = valid.with_columns(pl.int_range(pl.len(), dtype=LEG_GROUP_DTYPE).alias(LEG_GROUP))
+    else:
+        numbers, multi_rows = _number_calls(keys)
+        valid = valid.with_columns(numbers)
+        linked = bool(multi_rows.any())
+        if linked:
+            # A call's type and account are its first leg's (earliest start, then input order).
+            firsts = (
+                valid.filter(multi_rows)
+                .sort([START, _SEQ])
+                .group_by(LEG_GROUP)
+                .agg(pl.col(CALL_TYPE).first(), pl.col(ACCOUNT).first(), pl.lit(True).alias(_MULTI))
+            )
+            in_multi = pl.col(_MULTI).fill_null(False)
+            valid = valid.join(
+                firsts, on=LEG_GROUP, how="left", suffix="_call", maintain_order="left"
+            ).with_columns(
+                pl.when(in_multi).then(pl.col(f"{name}_call")).otherwise(pl.col(name)).alias(name)
+                for name in (CALL_TYPE, ACCOUNT)
+            )
+
+    reused = 0
+    if repeated.any():
+        # Ids on rows of different calls (different times, not linked as legs).
+        reused = (
+            valid.filter(repeated)
+            .group_by(CALL_ID)
+            .agg(pl.col(LEG_GROUP).n_unique())
+            .filter(pl.col(LEG_GROUP) > 1)
+            .height
+        )
+        if reused:
+            notes.append(
+                f"{reused} call id(s) appear on several calls with different times; "
+                "they are counted as separate calls (link legs with --group-col or --parent-col)"
+            )
+    used = valid[LEG_GROUP].n_unique() if valid.height else 0
+    schema = canonical_schema(list(file_dtype.categories))
+    calls = valid.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+    rejected_out = rejected.with_columns(pl.lit(None, LEG_GROUP_DTYPE).alias(LEG_GROUP)).select(
+        [pl.col(name).cast(dtype) for name, dtype in schema.items()]
+    )
+
+    reasons = dict.fromkeys(INVALID_REASONS, 0)
+    for reason_value, count in invalid.group_by(REASON).len().iter_rows():
+        reasons[reason_value] = count
+    invalid = invalid.sort(SOURCE_FILE, SOURCE_ROW, maintain_order=True)
+    accounting = RowAccounting(
+        read=df.height + invalid.height,
+        used=used,
+        duplicates=duplicates,
+        merged_legs=valid.height - used,
+        plan_limit_rejected=rejected.height,
+        invalid=invalid.height,
+        invalid_reasons=reasons,
+    )
+    total = (
+        accounting.used
+        + accounting.duplicates
+        + accounting.merged_legs
+        + accounting.plan_limit_rejected
+        + accounting.invalid
+    )
+    if total != accounting.read:  # pragma: no cover - an internal invariant
+        raise CccError(f"row accounting does not add up: {total} != {accounting.read}")
+    return CallSet(
+        calls=calls,
+        rejected=rejected_out,
+        invalid=invalid,
+        accounting=accounting,
+        files=files,
+        tz=options.tz,
+        linked=linked,
+        reused_call_ids=reused,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,280 @@
+"""Reading time columns into UTC microseconds.
+
+A column's encoding is detected once, from a sample of its non-empty values, and then
+applied to the whole column as one vectorised expression:
+
+* typed datetimes (Parquet): aware ones are converted to UTC, naive ones are local times
+  in ``--tz``;
+* numbers (typed, or text that looks like a number): epoch seconds, milliseconds,
+  microseconds or nanoseconds, the unit picked from the sample's median magnitude unless
+  ``--epoch-unit`` says otherwise;
+* text: the smallest set of known formats (ISO 8601 with offset or ``Z``, naive
+  ``YYYY-MM-DD HH:MM:SS[.ffffff]`` with ``T`` or space and ``-`` or ``/`` dates, RFC 2822)
+  that parses the sample, tried in that order on every row; ``--time-format`` comes first.
+
+Naive local times and daylight saving time (the rule Python's ``zoneinfo`` uses with
+``fold=0``): a wall time that occurs twice (clocks going back) is read as the first of
+the two, except an end time that would then fall before its call's start, which takes the
+second; a wall time that does not exist (clocks going forward) is read with the offset in
+force just before the gap, so 02:30 on a spring-forward night becomes 03:30.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import polars as pl
+
+from ccc_cli.errors import InputError
+from ccc_cli.schema import TIME_DTYPE, TIME_UNIT
+
+Zone = Literal["offset", "utc", "naive"]
+Kind = Literal["datetime", "epoch", "text", "empty"]
+
+# Text values that mean "no value" in real exports.
+NULL_TEXT: Final = ("", "null", "none", "\\n", "nan", "nat", "0000-00-00 00:00:00")
+
+_US_PER: Final = {"s": 1_000_000, "ms": 1_000, "us": 1}
+_NUMERIC = re.compile(r"^[+-]?\d+(\.\d*)?$")
+_SAMPLE_ROWS: Final = 1000
+_MAX_FORMATS: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TextFormat:
+    """One strftime-style format and what it says about the zone."""
+
+    fmt: str
+    zone: Zone
+
+    def describe(self) -> str:
+        where = {"offset": "with UTC offset", "utc": "in UTC", "naive": "naive local time"}
+        return f"'{self.fmt}' ({where[self.zone]})"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEncoding:
+    """How one column's values become instants."""
+
+    kind: Kind
+    epoch_unit: str | None = None
+    formats: tuple[TextFormat, ...] = ()
+    naive: bool = False
+    unit_detected: bool = False
+
+    def describe(self) -> str:
+        """Human description for ``ccc inspect``."""
+        if self.kind == "empty":
+            return "no values"
+        if self.kind == "epoch":
+            how = "detected by magnitude" if self.unit_detected else "from --epoch-unit"
+            return f"epoch {self.epoch_unit} ({how})"
+        if self.kind == "datetime":
+            return "typed datetime" + (" (naive local time)" if self.naive else " (with zone)")
+        return "text " + " or ".join(f.describe() for f in self.formats)
+
+
+def _builtin_formats() -> tuple[TextFormat, ...]:
+    formats: list[TextFormat] = []
+    zones: tuple[tuple[str, Zone], ...] = (
+        ("%z", "offset"),
+        (" %z", "offset"),
+        ("Z", "utc"),
+        (" UTC", "utc"),
+        ("", "naive"),
+    )
+    for suffix, zone in zones:
+        for date in ("%Y-%m-%d", "%Y/%m/%d"):
+            for sep in (" ", "T"):
+                for clock in ("%H:%M:%S%.f", "%H:%M"):
+                    formats.append(TextFormat(f"{date}{sep}{clock}{suffix}", zone))
+    formats.append(TextFormat("%a, %d %b %Y %H:%M:%S %z", "offset"))
+    formats.append(TextFormat("%Y-%m-%d", "naive"))
+    return tuple(formats)
+
+
+BUILTIN_FORMATS: Final = _builtin_formats()
+
+
+def user_format(fmt: str) -> TextFormat:
+    """A ``--time-format`` value as a :class:`TextFormat`."""
+    if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
+        return TextFormat(fmt, "offset")
+    if fmt.endswith(("Z", "UTC")):
+        return TextFormat(fmt, "utc")
+    return TextFormat(fmt, "naive")
+
+
+def epoch_unit_for(values: pl.Series) -> str:
+    """Epoch unit implied by the median magnitude of ``values`` (numbers).
+
+    Thresholds sit between plausible ranges: 1e11 s is the year 5138, while 1e11 ms is
+    1973; 1e14 ms is the year 5138 while 1e14 us is 1973; and so on.
+    """
+    median = values.cast(pl.Float64).abs().median()
+    m = float(median) if isinstance(median, int | float) else 0.0
+    if m < 1e11:
+        return "s"
+    if m < 1e14:
+        return "ms"
+    if m < 1e17:
+        return "us"
+    return "ns"
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """Trim text and turn null-like literals into nulls."""
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped.str.to_lowercase().is_in(NULL_TEXT)).then(None).otherwise(stripped)
+
+
+def detect_encoding(
+    sample: pl.Series,
+    *,
+    epoch_unit: str,
+    time_format: str | None,
+    where: str,
+) -> TimeEncoding:
+    """Pick the encoding of a time column from a sample of its values.
+
+    ``where`` names the column and file for error messages.
+    """
+    dtype = sample.dtype
+    if isinstance(dtype, pl.Datetime):
+        return TimeEncoding("datetime", naive=dtype.time_zone is None)
+    if dtype == pl.Date:
+        return TimeEncoding("datetime", naive=True)
+    if dtype.is_numeric():
+        values = sample.drop_nulls()
+        if values.len() == 0:
+            return TimeEncoding("empty")
+        if epoch_unit != "auto":
+            return TimeEncoding("epoch", epoch_unit=epoch_unit)
+        return TimeEncoding("epoch", epoch_unit=epoch_unit_for(values), unit_detected=True)
+    if dtype != pl.String:
+        raise InputError(f"{where}: a {dtype} column cannot hold times")
+
+    text = sample.to_frame("v").select(clean_text(pl.col("v"))).to_series().drop_nulls()
+    if text.len() == 0:
+        return TimeEncoding("empty")
+    numeric = text.str.contains(_NUMERIC.pattern)
+    # Numbers and datetimes do not mix in one real column: a mostly numeric column is epoch.
+    if time_format is None and numeric.mean() is not None and float(numeric.mean()) >= 0.5:  # type: ignore[arg-type]
+        numbers = text.filter(numeric).cast(pl.Float64)
+        if epoch_unit != "auto":
+            return TimeEncoding("epoch", epoch_unit=epoch_unit)
+        return TimeEncoding("epoch", epoch_unit=epoch_unit_for(numbers), unit_detected=True)
+
+    candidates: tuple[TextFormat, ...] = (user_format(time_format),) if time_format else ()
+    candidates += BUILTIN_FORMATS
+    chosen = _cover(text, candidates)
+    if not chosen:
+        example = text[0]
+        hint = (
+            f"check --time-format {time_format!r}"
+            if time_format
+            else "pass --time-format (e.g. '%d/%m/%Y %H:%M:%S') or pick another column"
+        )
+        raise InputError(f"{where}: no value parses as a time (first value {example!r})", hint=hint)
+    return TimeEncoding("text", formats=chosen, naive=any(f.zone == "naive" for f in chosen))
+
+
+def _cover(text: pl.Series, candidates: tuple[TextFormat, ...]) -> tuple[TextFormat, ...]:
+    """Greedy set cover: the few formats that together parse the most sample values."""
+    remaining = text
+    chosen: list[TextFormat] = []
+    while remaining.len() and len(chosen) < _MAX_FORMATS:
+        best: TextFormat | None = None
+        best_ok: pl.Series | None = None
+        best_n = 0
+        for cand in candidates:
+            if cand in chosen:
+                continue
+            ok = remaining.str.to_datetime(
+                cand.fmt, strict=False, time_unit=TIME_UNIT
+            ).is_not_null()
+            n = int(ok.sum())
+            if n > best_n:
+                best, best_ok, best_n = cand, ok, n
+        if best is None or best_ok is None:
+            break
+        chosen.append(best)
+        remaining = remaining.filter(~best_ok)
+    return tuple(chosen)
+
+
+def localize(naive: pl.Expr, tz: str, *, ambiguous: Literal["earliest", "latest"]) -> pl.Expr:
+    """Naive local wall times in ``tz`` -> UTC instants (see the module doc for DST)."""
+    if tz == "UTC":
+        return naive.dt.replace_time_zone("UTC")
+    direct = naive.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
+    # Inside a gap: subtract the offset in force a few hours earlier (before the gap).
+    before = (naive - pl.duration(hours=3)).dt.replace_time_zone(
+        tz, ambiguous="earliest", non_existent="null"
+    )
+    offset = before.dt.base_utc_offset() + before.dt.dst_offset()
+    in_gap = (naive - offset).dt.replace_time_zone("UTC")
+    return pl.coalesce(direct.dt.convert_time_zone("UTC"), in_gap)
+
+
+def time_expr(
+    raw: pl.Expr,
+    enc: TimeEncoding,
+    tz: str,
+    *,
+    dtype: pl.DataType,
+    ambiguous: Literal["earliest", "latest"] = "earliest",
+) -> pl.Expr:
+    """``raw`` (as read, of ``dtype``) as ``Datetime(us, UTC)``; null where unparseable."""
+    if enc.kind == "empty":
+        return pl.lit(None, dtype=TIME_DTYPE)
+    if enc.kind == "datetime":
+        if enc.naive:
+            return localize(raw.cast(pl.Datetime(TIME_UNIT)), tz, ambiguous=ambiguous)
+        return raw.dt.convert_time_zone("UTC").dt.cast_time_unit(TIME_UNIT)
+    if enc.kind == "epoch":
+        assert enc.epoch_unit is not None
+        return epoch_expr(raw, enc.epoch_unit, dtype)
+    text = clean_text(raw)
+    parsed: list[pl.Expr] = []
+    for f in enc.formats:
+        value = text.str.to_datetime(f.fmt, strict=False, time_unit=TIME_UNIT)
+        if f.zone == "offset":
+            parsed.append(value.dt.convert_time_zone("UTC"))
+        elif f.zone == "utc":
+            parsed.append(value.dt.replace_time_zone("UTC"))
+        else:
+            parsed.append(localize(value, tz, ambiguous=ambiguous))
+    return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
+
+
+def epoch_expr(raw: pl.Expr, unit: str, dtype: pl.DataType) -> pl.Expr:
+    """Numbers (typed or text) since 1970-01-01 UTC in ``unit`` -> ``Datetime(us, UTC)``."""
+    return micros_expr(raw, unit, dtype).pipe(_from_micros)
+
+
+def micros_expr(raw: pl.Expr, unit: str, dtype: pl.DataType) -> pl.Expr:
+    """Numbers (typed, or text) in ``unit`` -> Int64 microseconds, exact for integers."""
+    if dtype.is_integer():
+        as_int = raw.cast(pl.Int64)
+        return as_int // 1000 if unit == "ns" else as_int * _US_PER[unit]
+    if dtype.is_float():
+        return _float_micros(raw.cast(pl.Float64), unit)
+    # Text: integers take an exact integer path (float64 would round ns epochs);
+    # fractional values take the float path, rounded to the microsecond.
+    text = clean_text(raw)
+    as_int = text.cast(pl.Int64, strict=False)
+    exact = as_int // 1000 if unit == "ns" else as_int * _US_PER[unit]
+    return pl.coalesce(exact, _float_micros(text.cast(pl.Float64, strict=False), unit))
+
+
+def _float_micros(value: pl.Expr, unit: str) -> pl.Expr:
+    scaled = (value / 1000 if unit == "ns" else value * _US_PER[unit]).round(0)
+    # Values beyond int64 microseconds (about 292,000 years) are garbage, not times.
+    return pl.when(scaled.abs() < 9.2e18).then(scaled).otherwise(None).cast(pl.Int64)
+
+
+def _from_micros(us: pl.Expr) -> pl.Expr:
+    return pl.from_epoch(us, time_unit=TIME_UNIT).dt.replace_time_zone("UTC")

@@ -1,0 +1,217 @@
+"""Small frozen option objects the core takes, and the parsers of their text forms.
+
+The CLI (and a ``--config`` TOML file) produce these; the core never sees raw flags.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from ccc_cli.errors import InputError, UsageError
+from ccc_cli.schema import CALL_TYPES, INPUT_FIELDS
+
+EpochUnit = Literal["auto", "s", "ms", "us", "ns"]
+DurationUnit = Literal["s", "ms"]
+
+DEFAULT_MAX_DURATION_S = 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """How to read input files into the canonical call table.
+
+    Parameters
+    ----------
+    columns
+        Explicit input column per logical field (see ``ccc_cli.schema.INPUT_FIELDS``);
+        fields not named here are matched by alias.
+    tz
+        IANA zone naive times are read in, and the zone of every time shown.
+    epoch_unit
+        Unit of numeric times; ``auto`` picks it per column from the magnitude.
+    duration_unit
+        Unit of the duration column.
+    time_format
+        A strftime-style format for text times, tried before the built-in formats.
+    type_map
+        Extra raw values per canonical call type (matched case-insensitively).
+    max_duration_s
+        Calls longer than this are invalid (``too_long``); ``None`` disables the check.
+    has_header
+        Whether text files start with a header line; without one, columns are named
+        ``column_1``, ``column_2``, ...
+    separator
+        Field separator of text files; ``None`` sniffs it from the first line.
+    """
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    tz: str = "UTC"
+    epoch_unit: EpochUnit = "auto"
+    duration_unit: DurationUnit = "s"
+    time_format: str | None = None
+    type_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    max_duration_s: float | None = DEFAULT_MAX_DURATION_S
+    has_header: bool = True
+    separator: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in self.columns:
+            if name not in INPUT_FIELDS:
+                raise UsageError(f"unknown input field {name!r}", hint=f"use {INPUT_FIELDS}")
+        if "group" in self.columns and "parent" in self.columns:
+            raise UsageError(
+                "--group-col and --parent-col cannot be combined",
+                hint="legs are linked either by a shared group value or by a parent id",
+            )
+        validate_tz(self.tz)
+        if self.epoch_unit not in get_args(EpochUnit):
+            raise UsageError(
+                f"bad epoch unit {self.epoch_unit!r}", hint="use auto, s, ms, us or ns"
+            )
+        if self.duration_unit not in get_args(DurationUnit):
+            raise UsageError(f"bad duration unit {self.duration_unit!r}", hint="use s or ms")
+        if self.time_format is not None and not any(
+            d in self.time_format for d in ("%Y", "%y", "%G", "%F", "%D", "%c", "%+", "%s")
+        ):
+            raise UsageError(
+                f"--time-format {self.time_format!r} has no date",
+                hint="include the date, e.g. '%d/%m/%Y %H:%M:%S'",
+            )
+        if self.separator is not None and len(self.separator) != 1:
+            raise UsageError(f"bad separator {self.separator!r}", hint="give one character")
+        if self.max_duration_s is not None and self.max_duration_s <= 0:
+            raise UsageError("--max-duration must be positive", hint="use 0 or none to disable")
+
+
+def validate_tz(name: str) -> str:
+    """Return ``name`` if it is a known IANA zone, else raise a usage error."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = sorted(z for z in available_timezones() if z.lower() == name.lower())
+        hint = f"did you mean {close[0]}?" if close else "use an IANA name such as Europe/Paris"
+        raise UsageError(f"unknown time zone {name!r}", hint=hint) from None
+    return name
+
+
+_TYPE_MAP_ITEM = re.compile(r"^\s*([A-Za-z_]+)\s*=\s*(.*?)\s*$")
+
+
+def parse_type_map(text: str) -> dict[str, tuple[str, ...]]:
+    """Parse ``'inbound=IN,incoming;outbound=OUT'`` into {type: raw values}.
+
+    Raw values are lower-cased and trimmed; a value may not map to two types.
+    """
+    result: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        match = _TYPE_MAP_ITEM.match(item)
+        if match is None:
+            raise UsageError(
+                f"bad --type-map entry {item!r}", hint="write TYPE=value1,value2;TYPE=value3"
+            )
+        call_type, raw = match.group(1).lower(), match.group(2)
+        if call_type not in CALL_TYPES:
+            raise UsageError(
+                f"bad --type-map entry {item!r}: unknown call type {call_type!r}",
+                hint=f"types are {', '.join(CALL_TYPES)}",
+            )
+        values = tuple(v.strip().lower() for v in raw.split(",") if v.strip())
+        if not values:
+            raise UsageError(f"bad --type-map entry {item!r}: no values", hint="write TYPE=value")
+        for value in values:
+            if seen.setdefault(value, call_type) != call_type:
+                raise UsageError(
+                    f"bad --type-map: value {value!r} maps to both {seen[value]} and {call_type}"
+                )
+        result[call_type] = result.get(call_type, ()) + values
+    if not result:
+        raise UsageError("empty --type-map", hint="write TYPE=value1,value2;TYPE=value3")
+    return result
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|m|h|d)?\s*$")
+_DURATION_SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str, *, option: str) -> float:
+    """Parse ``'90s'``, ``'15m'``, ``'24h'``, ``'1d'`` or plain seconds into seconds."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise UsageError(f"bad {option} value {text!r}", hint="write e.g. 90s, 15m, 24h or 1d")
+    return float(match.group(1)) * _DURATION_SECONDS[match.group(2) or "s"]
+
+
+def parse_max_duration(text: str) -> float | None:
+    """``--max-duration``: a duration, or ``0``/``none`` for no limit."""
+    if text.strip().lower() in {"0", "none", "off"}:
+        return None
+    seconds = parse_duration(text, option="--max-duration")
+    return None if seconds == 0 else seconds
+
+
+# Keys a --config TOML file may hold (flag names with dashes or underscores).
+CONFIG_KEYS: Final = (
+    "start-col",
+    "end-col",
+    "duration-col",
+    "duration-unit",
+    "type-col",
+    "type-map",
+    "id-col",
+    "group-col",
+    "parent-col",
+    "account-col",
+    "status-col",
+    "tz",
+    "epoch-unit",
+    "time-format",
+    "max-duration",
+    "no-header",
+    "separator",
+)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Read a ``--config`` TOML file into {flag-name: value}.
+
+    Keys are the long flag names (``start-col`` or ``start_col``); they may sit at the
+    top level or under a ``[ccc]`` table. ``type-map`` may be a string in flag syntax or
+    a table ``{inbound = ["IN", "incoming"]}``.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"config file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"bad config file {path}: {exc}") from None
+    section = data.get("ccc", data)
+    if not isinstance(section, dict):
+        raise InputError(f"bad config file {path}: [ccc] must be a table")
+    result: dict[str, Any] = {}
+    for key, value in section.items():
+        name = key.replace("_", "-")
+        if name not in CONFIG_KEYS:
+            raise InputError(
+                f"bad config file {path}: unknown key {key!r}",
+                hint=f"known keys: {', '.join(CONFIG_KEYS)}",
+            )
+        if name == "type-map" and isinstance(value, dict):
+            value = ";".join(
+                f"{t}={','.join(v) if isinstance(v, list) else v}" for t, v in value.items()
+            )
+        if name == "no-header":
+            if not isinstance(value, bool):
+                raise InputError(f"bad config file {path}: {key} must be true or false")
+        elif not isinstance(value, str | int | float):
+            raise InputError(f"bad config file {path}: {key} must be a string")
+        result[name] = value if isinstance(value, bool) else str(value)
+    return result

@@ -1,0 +1,1 @@
+"""Rendering and writing of results (tables, JSON, CSV, Parquet, charts)."""

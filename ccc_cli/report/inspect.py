@@ -1,0 +1,159 @@
+"""``ccc inspect``: how each file was read, and what came out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from ccc_cli.engine.profile import CallProfile
+from ccc_cli.normalize.mapping import FIELD_FLAGS
+from ccc_cli.normalize.table import CallSet, FileReport
+from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.timefmt import human, iso
+from ccc_cli.schema import END, REASON, SOURCE_FILE, SOURCE_ROW, START
+
+SAMPLE_ROWS = 5
+
+
+def _field_doc(report: FileReport, name: str) -> dict[str, Any]:
+    source = report.mapping.fields[name]
+    doc: dict[str, Any] = {"column": source.column, "why": source.why}
+    if name in report.encodings:
+        doc["encoding"] = report.encodings[name].describe()
+    if name == "duration" and report.duration_unit:
+        doc["unit"] = report.duration_unit
+    return doc
+
+
+def _file_doc(report: FileReport) -> dict[str, Any]:
+    return {
+        "path": report.label,
+        "format": report.kind,
+        "separator": report.separator,
+        "rows": report.rows,
+        "columns": {name: _field_doc(report, name) for name in report.mapping.fields},
+        "unmapped_call_types": dict(report.unmapped_types),
+    }
+
+
+def _rows_doc(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dicts():
+        out.append(
+            {
+                k: (iso(v, tz) if k in (START, END) else v if k != SOURCE_FILE else str(v))
+                for k, v in row.items()
+            }
+        )
+    return out
+
+
+def inspect_document(callset: CallSet, profile: CallProfile) -> dict[str, Any]:
+    """The ``--format json`` document of ``ccc inspect``."""
+    tz = callset.tz
+    doc = inputs_document(callset)
+    doc["files"] = [_file_doc(f) for f in callset.files]
+    doc["time_range"] = {
+        "first_start": iso(profile.first_start, tz),
+        "last_end": iso(profile.last_end, tz),
+    }
+    doc["calls"] = {
+        "calls": profile.calls,
+        "legs": profile.legs,
+        "multi_leg_calls": profile.multi_leg_calls,
+        "max_legs": profile.max_legs,
+        "zero_length_legs": profile.zero_length_legs,
+        "by_type": profile.calls_by_type,
+        "accounts": profile.accounts,
+        "top_accounts": [{"account": a, "calls": n} for a, n in profile.top_accounts],
+        "statuses": [{"status": s, "legs": n} for s, n in profile.statuses],
+        "duration_seconds": profile.duration_s,
+    }
+    doc["sample"] = _rows_doc(callset.calls.head(SAMPLE_ROWS), tz)
+    doc["invalid_sample"] = _rows_doc(callset.invalid.head(SAMPLE_ROWS), tz)
+    return doc
+
+
+def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> None:
+    """The human report of ``ccc inspect``."""
+    tz = callset.tz
+    for report in callset.files:
+        sep = f", separator {report.separator!r}" if report.separator else ""
+        console.print(f"[bold]{report.label}[/bold]: {report.kind}{sep}, {report.rows:,} rows")
+        table = Table(show_edge=False, box=None, padding=(0, 2))
+        table.add_column("field")
+        table.add_column("column")
+        table.add_column("why")
+        table.add_column("read as")
+        for name, source in report.mapping.fields.items():
+            enc = report.encodings.get(name)
+            read_as = enc.describe() if enc else ""
+            if name == "duration" and report.duration_unit:
+                read_as = f"seconds x {1 if report.duration_unit == 's' else 0.001:g}"
+            table.add_row(name, source.column, source.why, read_as)
+        console.print(table)
+        missing = [f for f in FIELD_FLAGS if f not in report.mapping.fields]
+        if missing:
+            console.print("  not found: " + ", ".join(f"{f} ({FIELD_FLAGS[f]})" for f in missing))
+        if report.unmapped_types:
+            shown = ", ".join(f"{v!r} x{n:,}" for v, n in report.unmapped_types.items())
+            console.print(f"  call-type values read as 'other': {shown} (map them with --type-map)")
+        console.print()
+
+    console.print(f"times shown in {tz}")
+    console.print(f"time range: {human(profile.first_start, tz)} .. {human(profile.last_end, tz)}")
+    console.print(accounting_line(callset.accounting))
+    legs = (
+        f"; {profile.multi_leg_calls:,} calls have several legs (up to {profile.max_legs})"
+        if profile.multi_leg_calls
+        else ""
+    )
+    console.print(f"calls: {profile.calls:,} from {profile.legs:,} legs{legs}")
+    if profile.zero_length_legs:
+        console.print(f"zero-length legs (never counted as active): {profile.zero_length_legs:,}")
+    types = Table(title="Calls by type", title_justify="left")
+    types.add_column("call type")
+    types.add_column("calls", justify="right")
+    types.add_column("share", justify="right")
+    for ctype, n in profile.calls_by_type.items():
+        if n:
+            types.add_row(ctype, f"{n:,}", f"{n / max(profile.calls, 1):.1%}")
+    console.print(types)
+    d = profile.duration_s
+    if d["p50"] is not None:
+        console.print(
+            f"duration: median {d['p50']:,.1f} s, p90 {d['p90']:,.1f} s, max {d['max']:,.1f} s"
+        )
+    if profile.accounts > 1 or (profile.top_accounts and profile.top_accounts[0][0] is not None):
+        top = ", ".join(f"{a or '(none)'} {n:,}" for a, n in profile.top_accounts)
+        console.print(f"accounts: {profile.accounts:,} (calls: {top})")
+    if callset.calls.height:
+        sample = Table(title="Sample rows (canonical)", title_justify="left")
+        cols = ["call_id", START, END, "call_type", "account", "leg_group", SOURCE_ROW]
+        for c in cols:
+            sample.add_column(c)
+        for row in callset.calls.head(SAMPLE_ROWS).iter_rows(named=True):
+            sample.add_row(
+                *[
+                    human(row[c], tz)
+                    if c in (START, END)
+                    else str(row[c] if row[c] is not None else "-")
+                    for c in cols
+                ]
+            )
+        console.print(sample)
+    if callset.invalid.height:
+        bad = Table(title="First invalid rows", title_justify="left")
+        for c in (SOURCE_FILE, SOURCE_ROW, "column", REASON, "raw_start", "raw_end"):
+            bad.add_column(c)
+        for row in callset.invalid.head(SAMPLE_ROWS).iter_rows(named=True):
+            bad.add_row(
+                *[
+                    "-" if row[c] is None else str(row[c])
+                    for c in (SOURCE_FILE, SOURCE_ROW, "column", REASON, "raw_start", "raw_end")
+                ]
+            )
+        console.print(bad)
