@@ -54,9 +54,9 @@ def canonical_schema(source_files: list[str]) -> pl.Schema:
         START: TIME_DTYPE,
         END: TIME_DTYPE,
         CALL_TYPE: CALL_TYPE_DTYPE,
-        ACCOUNT: pl.String,
+        ACCOUNT: pl.Categorical(),
         LEG_GROUP: LEG_GROUP_DTYPE,
-        STATUS: pl.String,
+        STATUS: pl.Categorical(),
         SOURCE_FILE: pl.Enum(source_files),
         SOURCE_ROW: SOURCE_ROW_DTYPE,
     }

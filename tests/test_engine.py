@@ -16,9 +16,11 @@ def test_leg_merge_fallback_agrees_with_packed_path(monkeypatch: pytest.MonkeyPa
     frame = generate_frame(GenerateOptions(rows=4000, days=2, seed=7))
     callset = load_frame(frame)
     assert callset.linked
-    packed = sweep.activity_intervals(callset.calls, linked=True)
+    packed = pl.concat(sweep.activity_intervals(callset.calls, linked_groups=None))
     monkeypatch.setattr(sweep, "PACK_LIMIT", 0)
-    windowed = sweep.activity_intervals(callset.calls, linked=True)
+    windowed = pl.concat(
+        sweep.activity_intervals(callset.calls, linked_groups=callset.linked_groups)
+    )
     key = ["leg_group", "start"]
     assert packed.sort(key).equals(windowed.sort(key))
     assert compute_peaks(callset).total.value > 0
@@ -36,5 +38,7 @@ def test_intervals_union_touching_and_gapped_legs() -> None:
     from ccc_cli.options import LoadOptions
 
     callset = load_frame(frame, LoadOptions(columns={"group": "leg_group"}, epoch_unit="s"))
-    iv = sweep.activity_intervals(callset.calls, linked=callset.linked).sort("start")
+    iv = pl.concat(
+        sweep.activity_intervals(callset.calls, linked_groups=callset.linked_groups)
+    ).sort("start")
     assert iv.select("start", "end").rows() == [(0, 20_000_000), (25_000_000, 30_000_000)]

@@ -70,11 +70,14 @@ def micros_to_datetime(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
 
 
-def activity_intervals(calls: pl.DataFrame, *, linked: bool) -> pl.DataFrame:
-    """One row per maximal interval in which a call has an active leg.
+def activity_intervals(calls: pl.DataFrame, *, linked_groups: int | None) -> list[pl.DataFrame]:
+    """The maximal intervals in which each call has an active leg.
 
     Columns: ``leg_group``, ``start`` and ``end`` as Int64 microseconds, ``call_type``,
-    ``account``. When ``linked`` is false every row is its own call and is passed through.
+    ``account``. ``linked_groups`` is ``CallSet.linked_groups``: every call with several
+    legs has a ``leg_group`` below it (0: no call has several legs); ``None`` means
+    unknown, and multi-leg calls are then found by looking. Returns frames to be read
+    together (single-leg calls pass through without a copy of the whole table).
     """
     phys = calls.select(
         pl.col(LEG_GROUP),
@@ -83,11 +86,14 @@ def activity_intervals(calls: pl.DataFrame, *, linked: bool) -> pl.DataFrame:
         pl.col(CALL_TYPE),
         pl.col(ACCOUNT),
     )
-    if not linked:
-        return phys
-    multi = pl.col(LEG_GROUP).is_duplicated()
-    merged = _merge_legs(phys.filter(multi))
-    return pl.concat([phys.filter(~multi), merged])
+    if linked_groups == 0:
+        return [phys]
+    multi = (
+        pl.col(LEG_GROUP).is_duplicated()
+        if linked_groups is None
+        else pl.col(LEG_GROUP) < linked_groups
+    )
+    return [phys.filter(~multi), _merge_legs(phys.filter(multi))]
 
 
 def _merge_legs(legs: pl.DataFrame) -> pl.DataFrame:
@@ -130,15 +136,18 @@ def _merge_legs(legs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def sweep_events(intervals: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+def sweep_events(intervals: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
     """Sorted +1/-1 events of the non-empty intervals, carrying the ``keys`` columns."""
-    live = intervals.filter(pl.col(END) > pl.col(START))
-    starts = live.select(*keys, (pl.col(START) * 2 + 1).alias(KEY))
-    ends = live.select(*keys, (pl.col(END) * 2).alias(KEY))
+    parts: list[pl.LazyFrame] = []
+    for frame in intervals:
+        live = frame.lazy().filter(pl.col(END) > pl.col(START))
+        parts.append(live.select(*keys, (pl.col(START) * 2 + 1).alias(KEY)))
+        parts.append(live.select(*keys, (pl.col(END) * 2).alias(KEY)))
     return (
-        pl.concat([starts, ends])
+        pl.concat(parts)
         .sort(KEY)
         .with_columns(((pl.col(KEY) & 1) * 2 - 1).cast(pl.Int32).alias(DELTA))
+        .collect()
     )
 
 
@@ -150,7 +159,7 @@ def _peak_rows(events: pl.DataFrame, groups: list[str]) -> pl.DataFrame:
     leveled = events.with_columns(level.alias(LEVEL))
     agg = (
         pl.col(LEVEL).max().alias("value"),
-        pl.col(KEY).get(pl.col(LEVEL).arg_max()).alias(KEY),
+        _first_key_at_max(pl.col(LEVEL)).alias(KEY),
     )
     if not groups:
         return leveled.select(*agg)
@@ -182,56 +191,102 @@ def _by_type(rows: Iterable[tuple[Any, ...]]) -> dict[str, Peak]:
     return {t: found.get(t, Peak(0, None)) for t in CALL_TYPES}
 
 
+def _level_peak(events: pl.LazyFrame) -> pl.LazyFrame:
+    """One row: the highest running level of ``events`` and the key where it is first met."""
+    level = pl.col(DELTA).cum_sum()
+    return events.select(level.max().alias("value"), _first_key_at_max(level).alias(KEY))
+
+
+def _first_key_at_max(level: pl.Expr) -> pl.Expr:
+    """The smallest event key at which ``level`` is highest: the first instant of the peak.
+
+    Not ``arg_max``: Polars' streaming engine (the default for lazy queries in 2.x)
+    returns the position of the *last* maximum, while keys are sorted, so their minimum
+    is the first whatever the engine.
+    """
+    return pl.col(KEY).filter(level == level.max()).min()
+
+
+def _total_and_type_peaks(events: pl.DataFrame) -> tuple[Peak, int | None, dict[str, Peak]]:
+    """The total peak (and its event key) and the peak of each call type.
+
+    A type's level is the running sum of its own events in time order, so each type is
+    its own filtered sweep over the one sorted event list; Polars runs them in parallel.
+    """
+    present = [str(t) for t in events[CALL_TYPE].unique().to_list()]
+    code = pl.col(CALL_TYPE).to_physical()
+    lazy = events.lazy()
+    queries = [_level_peak(lazy)] + [
+        _level_peak(lazy.filter(code == CALL_TYPES.index(t))) for t in present
+    ]
+    total_row, *type_rows = (f.row(0) for f in pl.collect_all(queries))
+    by_type = _by_type((t, value, key) for t, (value, key) in zip(present, type_rows, strict=True))
+    total = _peak(*total_row)
+    return total, (total_row[1] if total.at else None), by_type
+
+
+def _account_codes(intervals: list[pl.DataFrame]) -> tuple[list[str], list[pl.DataFrame]]:
+    """Sorted account names, and the intervals with a dense integer ``account_code`` to sort
+    and group on instead of the strings."""
+    account = pl.col(ACCOUNT).fill_null(NO_ACCOUNT)
+    names = sorted(
+        pl.concat([f.select(account.unique()) for f in intervals])[ACCOUNT].unique().to_list()
+    )
+    coded = [
+        f.with_columns(
+            account.replace_strict(names, list(range(len(names))), return_dtype=pl.UInt32).alias(
+                ACCOUNT_CODE
+            )
+        )
+        for f in intervals
+    ]
+    return names, coded
+
+
 def compute_peaks(callset: CallSet, *, by_account: bool = False) -> PeakResult:
     """Exact peak concurrency overall and per call type (and per account if asked)."""
-    intervals = activity_intervals(callset.calls, linked=callset.linked)
+    intervals = activity_intervals(callset.calls, linked_groups=callset.linked_groups)
     keys = [CALL_TYPE]
     names: list[str] = []
     if by_account:
-        # Sort and group on a dense integer code, not on the account strings.
-        names = intervals[ACCOUNT].fill_null(NO_ACCOUNT).unique().sort().to_list()
-        intervals = intervals.with_columns(
-            pl.col(ACCOUNT)
-            .fill_null(NO_ACCOUNT)
-            .replace_strict(names, list(range(len(names))), return_dtype=pl.UInt32)
-            .alias(ACCOUNT_CODE)
-        )
+        names, intervals = _account_codes(intervals)
         keys.append(ACCOUNT_CODE)
     events = sweep_events(intervals, keys)
 
-    total_row = _peak_rows(events, []).row(0, named=True)
-    total = _peak(total_row["value"], total_row[KEY])
-    mix = _mix(events, total_row[KEY] if total.at else None)
-    by_type = _by_type(_peak_rows(events, [CALL_TYPE]).iter_rows())
+    total, total_key, by_type = _total_and_type_peaks(events)
+    mix = _mix(events, total_key)
     accounts: dict[str, PeakSet] | None = None
     if by_account:
-        acc_peaks = _peak_rows(events, [ACCOUNT_CODE])
-        acc_rows = {r[ACCOUNT_CODE]: r for r in acc_peaks.iter_rows(named=True)}
-        acc_type = _peak_rows(events, [ACCOUNT_CODE, CALL_TYPE])
-        type_rows: dict[int, list[tuple[Any, ...]]] = {}
-        for code, *rest in acc_type.iter_rows():
-            type_rows.setdefault(code, []).append(tuple(rest))
-        # Mix at each account's peak: every event of the account up to its peak key.
-        mix_rows = (
-            events.join(
-                acc_peaks.select(ACCOUNT_CODE, pl.col(KEY).alias("peak_key")), on=ACCOUNT_CODE
-            )
-            .filter(pl.col(KEY) <= pl.col("peak_key"))
-            .group_by(ACCOUNT_CODE, CALL_TYPE)
-            .agg(pl.col(DELTA).sum())
-        )
-        mixes: dict[int, dict[str, int]] = {}
-        for code, ctype, level in mix_rows.iter_rows():
-            mixes.setdefault(code, dict.fromkeys(CALL_TYPES, 0))[str(ctype)] = int(level)
-        accounts = {}
-        for code, name in enumerate(names):
-            row = acc_rows.get(code)
-            acc_peak = _peak(row["value"], row[KEY]) if row else Peak(0, None)
-            accounts[name] = PeakSet(
-                total=acc_peak,
-                by_type=_by_type(type_rows.get(code, [])),
-                mix=mixes.get(code, dict.fromkeys(CALL_TYPES, 0))
-                if acc_peak.at
-                else dict.fromkeys(CALL_TYPES, 0),
-            )
+        accounts = _account_peaks(events, names)
     return PeakResult(total=total, by_type=by_type, mix=mix, by_account=accounts)
+
+
+def _account_peaks(events: pl.DataFrame, names: list[str]) -> dict[str, PeakSet]:
+    """Peak, per-type peaks and the mix at the peak of every account."""
+    acc_peaks = _peak_rows(events, [ACCOUNT_CODE])
+    acc_rows = {r[ACCOUNT_CODE]: r for r in acc_peaks.iter_rows(named=True)}
+    type_rows: dict[int, list[tuple[Any, ...]]] = {}
+    for code, *rest in _peak_rows(events, [ACCOUNT_CODE, CALL_TYPE]).iter_rows():
+        type_rows.setdefault(code, []).append(tuple(rest))
+    # Mix at each account's peak: every event of the account up to its peak key.
+    mix_rows = (
+        events.join(acc_peaks.select(ACCOUNT_CODE, pl.col(KEY).alias("peak_key")), on=ACCOUNT_CODE)
+        .filter(pl.col(KEY) <= pl.col("peak_key"))
+        .group_by(ACCOUNT_CODE, CALL_TYPE)
+        .agg(pl.col(DELTA).sum())
+    )
+    mixes: dict[int, dict[str, int]] = {}
+    for code, ctype, level in mix_rows.iter_rows():
+        mixes.setdefault(code, dict.fromkeys(CALL_TYPES, 0))[str(ctype)] = int(level)
+    accounts: dict[str, PeakSet] = {}
+    for code, name in enumerate(names):
+        row = acc_rows.get(code)
+        acc_peak = _peak(row["value"], row[KEY]) if row else Peak(0, None)
+        accounts[name] = PeakSet(
+            total=acc_peak,
+            by_type=_by_type(type_rows.get(code, [])),
+            mix=mixes.get(code, dict.fromkeys(CALL_TYPES, 0))
+            if acc_peak.at
+            else dict.fromkeys(CALL_TYPES, 0),
+        )
+    return accounts
