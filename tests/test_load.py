@@ -328,3 +328,19 @@ def test_group_column_links_legs_and_gaps_are_not_counted() -> None:
 def test_group_and_parent_flags_are_exclusive() -> None:
     with pytest.raises(UsageError, match="cannot be combined"):
         LoadOptions(columns={"group": "g", "parent": "p"})
+
+
+def test_input_columns_named_like_internal_ones() -> None:
+    # Columns called start, end and reason must not clash with the parsed values.
+    frame = pl.DataFrame(
+        {
+            "id": ["x", "y"],
+            "start": ["2026-01-01 10:00:00", "bad"],
+            "end": ["2026-01-01 10:05:00", "2026-01-01 10:05:00"],
+            "reason": ["foo", "bar"],
+        }
+    )
+    cs = load_frame(frame)
+    assert cs.accounting.used == 1
+    row = cs.invalid.row(0, named=True)
+    assert (row["reason"], row["column"], row["raw_start"]) == ("bad_start", "start", "bad")

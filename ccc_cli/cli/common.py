@@ -489,12 +489,25 @@ class RichProgress(ProgressSink):
     def __init__(self, progress: Progress, total: int) -> None:
         self._progress = progress
         self._task = progress.add_task("reading", total=total or None)
+        self._before = 0  # bytes of the files already read
+        self._size = 0
 
     def file_started(self, label: str, size: int) -> None:
+        self._size = size
         self._progress.update(self._task, description=f"reading {Path(label).name}")
 
+    def rows_read(self, label: str, rows: int, estimate: int) -> None:
+        # Within a file, rows read over the estimated row count; never claim it is done.
+        share = min(rows / estimate, 0.99)
+        self._progress.update(
+            self._task,
+            completed=self._before + int(self._size * share),
+            description=f"reading {Path(label).name}: {rows:,} rows",
+        )
+
     def file_done(self, label: str, size: int, rows: int) -> None:
-        self._progress.advance(self._task, size)
+        self._before += size
+        self._progress.update(self._task, completed=self._before)
 
     def stage(self, text: str) -> None:
         self._progress.update(self._task, description=text)

@@ -23,6 +23,7 @@ import polars as pl
 
 from ccc_cli.errors import InputError
 from ccc_cli.load.reader import ROW, Scan, polars_error_line
+from ccc_cli.load.sources import Source, read_head
 from ccc_cli.normalize.calltypes import map_call_types, type_lookup
 from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
 from ccc_cli.normalize.times import (
@@ -78,7 +79,34 @@ _COLUMN: Final = "column"
 _REJECTED: Final = "__rejected"
 _MULTI: Final = "__multi"
 _TYPE_RAW: Final = "__type_raw"
+_S_TXT: Final = "__start_text"
+_E_TXT: Final = "__end_text"
+_D_TXT: Final = "__duration_text"
+_E_EARLY: Final = "__end_early"
+_E_LATE: Final = "__end_late"
+_DUR_US: Final = "__duration_us"
+_NO_END: Final = "__no_end"
+# Parsed values get private names: an input column may be called "start" or "reason".
+_START_TMP: Final = "__start"
+_END_TMP: Final = "__end"
+_REASON_TMP: Final = "__reason"
 _RAW: Final = ("raw_start", "raw_end", "raw_duration")
+INVALID_COLUMNS: Final = (REASON, _COLUMN, SOURCE_FILE, SOURCE_ROW, CALL_ID, *_RAW)
+_KEPT_COLUMNS: Final = (
+    CALL_ID,
+    START,
+    END,
+    _TYPE_RAW,
+    ACCOUNT,
+    _GROUP,
+    _PARENT,
+    STATUS,
+    SOURCE_FILE,
+    SOURCE_ROW,
+)
+# Text files larger than this are read in batches when progress is shown.
+BATCH_BYTES: Final = 64 * 1024 * 1024
+_BATCH_ROWS: Final = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +230,7 @@ def _sample(scan: Scan, column: str) -> pl.Series:
 class _FilePlan:
     valid: pl.LazyFrame
     rejected: pl.LazyFrame
+    combined: pl.LazyFrame
     invalid: pl.LazyFrame
     report_stub: FileReport
 
@@ -220,74 +249,92 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     encodings: dict[str, TimeEncoding] = {}
     start_col = col(FIELD_START)
     assert start_col is not None  # resolve_columns guarantees a start column
-    start_enc = detect_encoding(
-        _sample(scan, start_col),
-        epoch_unit=options.epoch_unit,
-        time_format=options.time_format,
-        where=where(start_col),
-    )
-    encodings[FIELD_START] = start_enc
-    raw_start = pl.col(start_col)
-    start = time_expr(raw_start, start_enc, tz, dtype=schema[start_col])
-    start_missing = _is_missing(raw_start, schema[start_col])
-
     end_col = col(FIELD_END)
+    dur_col = col(FIELD_DURATION)
+    for name, column in ((FIELD_START, start_col), (FIELD_END, end_col)):
+        if column is not None:
+            encodings[name] = detect_encoding(
+                _sample(scan, column),
+                epoch_unit=options.epoch_unit,
+                time_format=options.time_format,
+                where=where(column),
+            )
+
+    # The frame is built in stages, each naming its results, so that every parse runs
+    # once per row (Polars does not always share common subexpressions of one stage).
+    def cleaned(column: str) -> pl.Expr:
+        return clean_text(pl.col(column)) if schema[column] == pl.String else pl.col(column)
+
+    stage0 = {_S_TXT: cleaned(start_col)}
     if end_col is not None:
-        end_enc = detect_encoding(
-            _sample(scan, end_col),
-            epoch_unit=options.epoch_unit,
-            time_format=options.time_format,
-            where=where(end_col),
+        stage0[_E_TXT] = cleaned(end_col)
+    if dur_col is not None:
+        stage0[_D_TXT] = cleaned(dur_col)
+
+    start = time_expr(
+        pl.col(_S_TXT), encodings[FIELD_START], tz, dtype=schema[start_col], cleaned=True
+    )
+    stage1 = {_START_TMP: start}
+    end_missing: pl.Expr = pl.lit(True)
+    if end_col is not None:
+        end_enc = encodings[FIELD_END]
+        stage1[_E_EARLY] = time_expr(
+            pl.col(_E_TXT), end_enc, tz, dtype=schema[end_col], cleaned=True
         )
-        encodings[FIELD_END] = end_enc
-        raw_end = pl.col(end_col)
-        end_parsed = time_expr(raw_end, end_enc, tz, dtype=schema[end_col])
         if end_enc.naive and tz != "UTC":
+            stage1[_E_LATE] = time_expr(
+                pl.col(_E_TXT), end_enc, tz, dtype=schema[end_col], ambiguous="latest", cleaned=True
+            )
+        end_missing = pl.col(_E_TXT).is_null()
+    if dur_col is not None:
+        stage1[_DUR_US] = micros_expr(
+            pl.col(_D_TXT), options.duration_unit, schema[dur_col], cleaned=True
+        )
+
+    end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
+    if end_col is not None:
+        end_parsed = pl.col(_E_EARLY)
+        if _E_LATE in stage1:
             # A repeated wall-clock hour: take its second reading when the first would
             # end the call before it started (see ccc_cli.normalize.times).
-            later = time_expr(raw_end, end_enc, tz, dtype=schema[end_col], ambiguous="latest")
+            early, late = pl.col(_E_EARLY), pl.col(_E_LATE)
             end_parsed = (
-                pl.when((end_parsed < start) & (later >= start)).then(later).otherwise(end_parsed)
+                pl.when((early < pl.col(_START_TMP)) & (late >= pl.col(_START_TMP)))
+                .then(late)
+                .otherwise(early)
             )
-        end_missing = _is_missing(raw_end, schema[end_col])
-    else:
-        end_parsed = pl.lit(None, dtype=TIME_DTYPE)
-        end_missing = pl.lit(True)
-
-    dur_col = col(FIELD_DURATION)
     if dur_col is not None:
-        raw_dur = pl.col(dur_col)
-        dur_us = micros_expr(raw_dur, options.duration_unit, schema[dur_col])
-        from_duration = start + pl.duration(microseconds=dur_us)
         # The end column wins; the duration fills in where the end is empty.
+        from_duration = pl.col(_START_TMP) + pl.duration(microseconds=pl.col(_DUR_US))
         end = pl.when(end_missing).then(from_duration).otherwise(end_parsed)
-        no_end = end_missing & _is_missing(raw_dur, schema[dur_col])
+        no_end = end_missing & pl.col(_D_TXT).is_null()
     else:
         end = end_parsed
         no_end = end_missing
+    stage2 = {_END_TMP: end, _NO_END: no_end}
 
     status_col = col(FIELD_STATUS)
     status = pl.col(status_col).cast(pl.String) if status_col else pl.lit(None, pl.String)
     is_rejected = status.str.contains(f"(?i){PLAN_LIMIT_STATUS}").fill_null(False)
 
-    length = end - start
+    start_, end_ = pl.col(_START_TMP), pl.col(_END_TMP)
     too_long = (
-        length > pl.duration(microseconds=round(options.max_duration_s * 1_000_000))
+        (end_ - start_) > pl.duration(microseconds=round(options.max_duration_s * 1_000_000))
         if options.max_duration_s is not None
         else pl.lit(False)
     )
     reason = (
         pl.when(is_rejected)
         .then(pl.lit(PLAN_LIMIT_REJECTED))
-        .when(start_missing)
+        .when(pl.col(_S_TXT).is_null())
         .then(pl.lit("missing_start"))
-        .when(start.is_null())
+        .when(start_.is_null())
         .then(pl.lit("bad_start"))
-        .when(no_end)
+        .when(pl.col(_NO_END))
         .then(pl.lit("missing_end"))
-        .when(end.is_null())
+        .when(end_.is_null())
         .then(pl.lit("bad_end"))
-        .when(end < start)
+        .when(end_ < start_)
         .then(pl.lit("end_before_start"))
         .when(too_long)
         .then(pl.lit("too_long"))
@@ -295,7 +342,7 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     )
     end_fault = end_col if end_col is not None else dur_col
     column_at_fault = (
-        pl.when(reason.is_in(["missing_start", "bad_start"]))
+        pl.when(pl.col(_REASON_TMP).is_in(["missing_start", "bad_start"]))
         .then(pl.lit(start_col))
         .otherwise(pl.lit(end_fault))
     )
@@ -304,17 +351,16 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         return pl.col(name).cast(pl.String) if name else pl.lit(None, pl.String)
 
     type_col = col(FIELD_TYPE)
-    base = scan.frame.with_columns(
-        [
-            reason.alias(REASON),
-            start.alias(START),
-            end.alias(END),
-        ]
+    base = (
+        scan.frame.with_columns(**stage0)
+        .with_columns(**stage1)
+        .with_columns(**stage2)
+        .with_columns(reason.alias(_REASON_TMP))
     )
     kept = (
         _clean_id(text_or_null(col(FIELD_CALL_ID))).alias(CALL_ID),
-        pl.col(START),
-        pl.col(END),
+        pl.col(_START_TMP).alias(START),
+        pl.col(_END_TMP).alias(END),
         text_or_null(type_col).cast(pl.Categorical).alias(_TYPE_RAW),
         _clean_id(text_or_null(col(FIELD_ACCOUNT))).cast(pl.Categorical).alias(ACCOUNT),
         _clean_id(text_or_null(col(FIELD_GROUP))).alias(_GROUP),
@@ -323,24 +369,23 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
         pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
     )
-    valid = base.filter(pl.col(REASON).is_null()).select(kept)
-    rejected = base.filter(pl.col(REASON) == PLAN_LIMIT_REJECTED).select(kept)
+    valid = base.filter(pl.col(_REASON_TMP).is_null()).select(kept)
+    rejected = base.filter(pl.col(_REASON_TMP) == PLAN_LIMIT_REJECTED).select(kept)
 
-    def raw_text(name: str | None) -> pl.Expr:
-        return _as_text(pl.col(name), schema[name]) if name else pl.lit(None, pl.String)
+    def raw_text(name: str | None, cleaned_name: str) -> pl.Expr:
+        return _as_text(pl.col(cleaned_name), schema[name]) if name else pl.lit(None, pl.String)
 
-    invalid = base.filter(
-        pl.col(REASON).is_not_null() & (pl.col(REASON) != PLAN_LIMIT_REJECTED)
-    ).select(
-        pl.col(REASON),
+    faults = (
         column_at_fault.alias(_COLUMN),
-        pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
-        pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
-        clean_text(text_or_null(col(FIELD_CALL_ID))).alias(CALL_ID),
-        raw_text(start_col).alias(_RAW[0]),
-        raw_text(end_col).alias(_RAW[1]),
-        raw_text(dur_col).alias(_RAW[2]),
+        raw_text(start_col, _S_TXT).alias(_RAW[0]),
+        raw_text(end_col, _E_TXT).alias(_RAW[1]),
+        raw_text(dur_col, _D_TXT).alias(_RAW[2]),
     )
+    is_invalid = pl.col(_REASON_TMP).is_not_null() & (pl.col(_REASON_TMP) != PLAN_LIMIT_REJECTED)
+    reason_out = pl.col(_REASON_TMP).alias(REASON)
+    invalid = base.filter(is_invalid).select(reason_out, *kept, *faults).select(INVALID_COLUMNS)
+    # Everything in one frame, for reading a large file in batches.
+    combined = base.select(reason_out, *kept, *faults)
     stub = FileReport(
         label=scan.source.label,
         kind=scan.source.describe(),
@@ -351,7 +396,9 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         duration_unit=options.duration_unit if dur_col else None,
         unmapped_types={},
     )
-    return _FilePlan(valid=valid, rejected=rejected, invalid=invalid, report_stub=stub)
+    return _FilePlan(
+        valid=valid, rejected=rejected, invalid=invalid, combined=combined, report_stub=stub
+    )
 
 
 class ProgressSink:
@@ -362,6 +409,9 @@ class ProgressSink:
 
     def file_done(self, label: str, size: int, rows: int) -> None:
         """A file has been read."""
+
+    def rows_read(self, label: str, rows: int, estimate: int) -> None:
+        """``rows`` of about ``estimate`` rows of a large file have been read."""
 
     def stage(self, text: str) -> None:
         """A global step after reading has started."""
@@ -383,7 +433,10 @@ def build_callset(
         sink.file_started(scan.source.label, scan.source.size)
         plan = _plan_file(scan, options, file_dtype)
         try:
-            valid, rejected, invalid = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
+            if progress is not None and _batchable(scan.source):
+                valid, rejected, invalid = _collect_in_batches(plan, scan.source, sink)
+            else:
+                valid, rejected, invalid = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
         except pl.exceptions.PolarsError as exc:
             raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
         valid, unmapped = _with_call_types(valid, lookup)
@@ -415,6 +468,38 @@ def build_callset(
         options,
         file_dtype,
     )
+
+
+def _batchable(source: Source) -> bool:
+    return source.format == "csv" and not source.compressed and source.size > BATCH_BYTES
+
+
+def _collect_in_batches(
+    plan: _FilePlan, source: Source, sink: ProgressSink
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Read a large text file in batches of rows, reporting progress after each.
+
+    The CSV reader streams anyway, so batches cost no extra time; each batch is split
+    into valid, rejected and invalid rows at once, so memory holds no raw text beyond
+    one batch.
+    """
+    head = read_head(source)
+    per_row = max(len(head) / max(head.count(b"\n") or head.count(b"\r"), 1), 1.0)
+    estimate = max(int(source.size / per_row), 1)
+    parts: tuple[list[pl.DataFrame], list[pl.DataFrame], list[pl.DataFrame]] = ([], [], [])
+    done = 0
+    for batch in plan.combined.collect_batches(chunk_size=_BATCH_ROWS):
+        reason = pl.col(REASON)
+        parts[0].append(batch.filter(reason.is_null()).select(_KEPT_COLUMNS))
+        parts[1].append(batch.filter(reason == PLAN_LIMIT_REJECTED).select(_KEPT_COLUMNS))
+        invalid = reason.is_not_null() & (reason != PLAN_LIMIT_REJECTED)
+        parts[2].append(batch.filter(invalid).select(INVALID_COLUMNS))
+        done += batch.height
+        sink.rows_read(source.label, done, max(estimate, done))
+    if not parts[0]:
+        valid, rejected, invalid_rows = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
+        return valid, rejected, invalid_rows
+    return pl.concat(parts[0]), pl.concat(parts[1]), pl.concat(parts[2])
 
 
 def _with_call_types(

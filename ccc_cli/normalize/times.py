@@ -226,6 +226,7 @@ def time_expr(
     *,
     dtype: pl.DataType,
     ambiguous: Literal["earliest", "latest"] = "earliest",
+    cleaned: bool = False,
 ) -> pl.Expr:
     """``raw`` (as read, of ``dtype``) as ``Datetime(us, UTC)``; null where unparseable."""
     if enc.kind == "empty":
@@ -236,8 +237,8 @@ def time_expr(
         return raw.dt.convert_time_zone("UTC").dt.cast_time_unit(TIME_UNIT)
     if enc.kind == "epoch":
         assert enc.epoch_unit is not None
-        return epoch_expr(raw, enc.epoch_unit, dtype)
-    text = clean_text(raw)
+        return epoch_expr(raw, enc.epoch_unit, dtype, cleaned=cleaned)
+    text = raw if cleaned else clean_text(raw)
     parsed: list[pl.Expr] = []
     for f in enc.formats:
         value = text.str.to_datetime(f.fmt, strict=False, time_unit=TIME_UNIT)
@@ -250,13 +251,15 @@ def time_expr(
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
 
 
-def epoch_expr(raw: pl.Expr, unit: str, dtype: pl.DataType) -> pl.Expr:
+def epoch_expr(raw: pl.Expr, unit: str, dtype: pl.DataType, *, cleaned: bool = False) -> pl.Expr:
     """Numbers (typed or text) since 1970-01-01 UTC in ``unit`` -> ``Datetime(us, UTC)``."""
-    return micros_expr(raw, unit, dtype).pipe(_from_micros)
+    return micros_expr(raw, unit, dtype, cleaned=cleaned).pipe(_from_micros)
 
 
-def micros_expr(raw: pl.Expr, unit: str, dtype: pl.DataType) -> pl.Expr:
-    """Numbers (typed, or text) in ``unit`` -> Int64 microseconds, exact for integers."""
+def micros_expr(raw: pl.Expr, unit: str, dtype: pl.DataType, *, cleaned: bool = False) -> pl.Expr:
+    """Numbers (typed, or text) in ``unit`` -> Int64 microseconds, exact for integers.
+
+    ``cleaned``: text already went through :func:`clean_text`."""
     if dtype.is_integer():
         as_int = raw.cast(pl.Int64)
         return as_int // 1000 if unit == "ns" else as_int * _US_PER[unit]
@@ -264,7 +267,7 @@ def micros_expr(raw: pl.Expr, unit: str, dtype: pl.DataType) -> pl.Expr:
         return _float_micros(raw.cast(pl.Float64), unit)
     # Text: integers take an exact integer path (float64 would round ns epochs);
     # fractional values take the float path, rounded to the microsecond.
-    text = clean_text(raw)
+    text = raw if cleaned else clean_text(raw)
     as_int = text.cast(pl.Int64, strict=False)
     exact = as_int // 1000 if unit == "ns" else as_int * _US_PER[unit]
     return pl.coalesce(exact, _float_micros(text.cast(pl.Float64, strict=False), unit))

@@ -92,7 +92,12 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
             enc = report.encodings.get(name)
             read_as = enc.describe() if enc else ""
             if name == "duration" and report.duration_unit:
-                read_as = f"seconds x {1 if report.duration_unit == 's' else 0.001:g}"
+                unit = "seconds" if report.duration_unit == "s" else "milliseconds"
+                read_as = (
+                    f"{unit}; used where the end is empty"
+                    if "end" in report.mapping.fields
+                    else unit
+                )
             table.add_row(name, source.column, source.why, read_as)
         console.print(table)
         missing = [f for f in FIELD_FLAGS if f not in report.mapping.fields]
@@ -103,7 +108,10 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
             console.print(f"  call-type values read as 'other': {shown} (map them with --type-map)")
         console.print()
 
-    console.print(f"times shown in {tz}")
+    console.print(
+        f"time zone: {tz} (naive input times are read in it and every time is shown in it;"
+        " --tz changes it)"
+    )
     console.print(f"time range: {human(profile.first_start, tz)} .. {human(profile.last_end, tz)}")
     console.print(accounting_line(callset.accounting))
     legs = (
@@ -132,9 +140,9 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
         console.print(f"accounts: {profile.accounts:,} (calls: {top})")
     if callset.calls.height:
         sample = Table(title="Sample rows (canonical)", title_justify="left")
-        cols = ["call_id", START, END, "call_type", "account", "leg_group", SOURCE_ROW]
+        cols = ["call_id", START, END, "call_type", "account", SOURCE_ROW]
         for c in cols:
-            sample.add_column(c)
+            sample.add_column(c, no_wrap=c in (START, END, "call_id"))
         for row in callset.calls.head(SAMPLE_ROWS).iter_rows(named=True):
             sample.add_row(
                 *[
