@@ -151,21 +151,6 @@ def sweep_events(intervals: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame
     )
 
 
-def _peak_rows(events: pl.DataFrame, groups: list[str]) -> pl.DataFrame:
-    """Per group: the peak ``value`` and the event ``key`` where it is first reached."""
-    level = pl.col(DELTA).cum_sum()
-    if groups:
-        level = level.over(groups)
-    leveled = events.with_columns(level.alias(LEVEL))
-    agg = (
-        pl.col(LEVEL).max().alias("value"),
-        _first_key_at_max(pl.col(LEVEL)).alias(KEY),
-    )
-    if not groups:
-        return leveled.select(*agg)
-    return leveled.group_by(groups).agg(*agg)
-
-
 def _peak(value: int | None, key: int | None) -> Peak:
     if not value or key is None:
         return Peak(0, None)
@@ -228,18 +213,16 @@ def _total_and_type_peaks(events: pl.DataFrame) -> tuple[Peak, int | None, dict[
 def _account_codes(intervals: list[pl.DataFrame]) -> tuple[list[str], list[pl.DataFrame]]:
     """Sorted account names, and the intervals with a dense integer ``account_code`` to sort
     and group on instead of the strings."""
-    account = pl.col(ACCOUNT).fill_null(NO_ACCOUNT)
+    account = pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT)
     names = sorted(
         pl.concat([f.select(account.unique()) for f in intervals])[ACCOUNT].unique().to_list()
     )
-    coded = [
-        f.with_columns(
-            account.replace_strict(names, list(range(len(names))), return_dtype=pl.UInt32).alias(
-                ACCOUNT_CODE
-            )
-        )
-        for f in intervals
-    ]
+    code = (
+        account.replace_strict(names, list(range(len(names))), return_dtype=pl.UInt32)
+        if names
+        else pl.lit(0, dtype=pl.UInt32)  # no rows at all
+    )
+    coded = [f.with_columns(code.alias(ACCOUNT_CODE)) for f in intervals]
     return names, coded
 
 
@@ -261,31 +244,54 @@ def compute_peaks(callset: CallSet, *, by_account: bool = False) -> PeakResult:
     return PeakResult(total=total, by_type=by_type, mix=mix, by_account=accounts)
 
 
+def _partitioned_peaks(events: pl.DataFrame, group: pl.Expr) -> pl.DataFrame:
+    """Per value of ``group``: the peak ``value`` and the event ``key`` first reaching it.
+
+    A stable sort on the group keeps each group's events in time order; every call adds
+    +1 and -1 inside its own group, so each group's events sum to zero and one running
+    sum over the whole partitioned list restarts from 0 at every group: it is each
+    group's own level, with no window per group.
+    """
+    level = pl.col(LEVEL)
+    return (
+        events.select(group.alias("group"), KEY, DELTA)
+        .sort("group", maintain_order=True)
+        .with_columns(pl.col("group").set_sorted(), pl.col(DELTA).cum_sum().alias(LEVEL))
+        .group_by("group")
+        .agg(level.max().alias("value"), _first_key_at_max(level).alias(KEY))
+    )
+
+
 def _account_peaks(events: pl.DataFrame, names: list[str]) -> dict[str, PeakSet]:
     """Peak, per-type peaks and the mix at the peak of every account."""
-    acc_peaks = _peak_rows(events, [ACCOUNT_CODE])
-    acc_rows = {r[ACCOUNT_CODE]: r for r in acc_peaks.iter_rows(named=True)}
+    code = pl.col(ACCOUNT_CODE)
+    type_code = pl.col(CALL_TYPE).to_physical().cast(pl.UInt32)
+    acc_rows = {c: (v, k) for c, v, k in _partitioned_peaks(events, code).iter_rows()}
+    n_types = len(CALL_TYPES)
     type_rows: dict[int, list[tuple[Any, ...]]] = {}
-    for code, *rest in _peak_rows(events, [ACCOUNT_CODE, CALL_TYPE]).iter_rows():
-        type_rows.setdefault(code, []).append(tuple(rest))
-    # Mix at each account's peak: every event of the account up to its peak key.
+    for combo, value, key in _partitioned_peaks(events, code * n_types + type_code).iter_rows():
+        account, ctype = divmod(combo, n_types)
+        type_rows.setdefault(account, []).append((CALL_TYPES[ctype], value, key))
+    # Mix at each account's peak: the account's events up to its peak key, by type.
+    peak_keys = pl.Series([-1] * len(names), dtype=pl.Int64)
+    if acc_rows:
+        peak_keys = peak_keys.scatter(list(acc_rows), [k for _, k in acc_rows.values()])
     mix_rows = (
-        events.join(acc_peaks.select(ACCOUNT_CODE, pl.col(KEY).alias("peak_key")), on=ACCOUNT_CODE)
-        .filter(pl.col(KEY) <= pl.col("peak_key"))
+        events.filter(pl.col(KEY) <= pl.lit(peak_keys).gather(code))
         .group_by(ACCOUNT_CODE, CALL_TYPE)
         .agg(pl.col(DELTA).sum())
     )
     mixes: dict[int, dict[str, int]] = {}
-    for code, ctype, level in mix_rows.iter_rows():
-        mixes.setdefault(code, dict.fromkeys(CALL_TYPES, 0))[str(ctype)] = int(level)
+    for account, ctype, level in mix_rows.iter_rows():
+        mixes.setdefault(account, dict.fromkeys(CALL_TYPES, 0))[str(ctype)] = int(level)
     accounts: dict[str, PeakSet] = {}
-    for code, name in enumerate(names):
-        row = acc_rows.get(code)
-        acc_peak = _peak(row["value"], row[KEY]) if row else Peak(0, None)
+    for account, name in enumerate(names):
+        value, key = acc_rows.get(account, (0, None))
+        acc_peak = _peak(value, key)
         accounts[name] = PeakSet(
             total=acc_peak,
-            by_type=_by_type(type_rows.get(code, [])),
-            mix=mixes.get(code, dict.fromkeys(CALL_TYPES, 0))
+            by_type=_by_type(type_rows.get(account, [])),
+            mix=mixes.get(account, dict.fromkeys(CALL_TYPES, 0))
             if acc_peak.at
             else dict.fromkeys(CALL_TYPES, 0),
         )
