@@ -344,3 +344,35 @@ def test_input_columns_named_like_internal_ones() -> None:
     assert cs.accounting.used == 1
     row = cs.invalid.row(0, named=True)
     assert (row["reason"], row["column"], row["raw_start"]) == ("bad_start", "start", "bad")
+
+
+def test_batched_reading_with_progress_equals_plain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large text files are read in batches when progress is shown: same table, and the
+    # progress sink hears about rows as they come.
+    from ccc_cli.normalize import table
+    from ccc_cli.synth.generate import GenerateOptions, write_generated
+
+    path = tmp_path / "calls.csv"
+    write_generated(path, GenerateOptions(rows=5000, days=2, seed=3))
+    monkeypatch.setattr(table, "BATCH_BYTES", 0)
+    monkeypatch.setattr(table, "_BATCH_ROWS", 700)
+
+    class Sink(table.ProgressSink):
+        def __init__(self) -> None:
+            self.seen: list[tuple[int, int]] = []
+
+        def rows_read(self, label: str, rows: int, estimate: int) -> None:
+            self.seen.append((rows, estimate))
+
+    sink = Sink()
+    batched = load_calls([path], progress=sink)
+    plain = load_calls([path])
+    assert batched.accounting == plain.accounting
+    assert batched.calls.equals(plain.calls)
+    assert batched.invalid.equals(plain.invalid)
+    assert batched.rejected.equals(plain.rejected)
+    assert len(sink.seen) > 1
+    assert sink.seen[-1][0] == 5000
+    assert all(rows <= estimate for rows, estimate in sink.seen)

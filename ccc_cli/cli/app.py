@@ -6,6 +6,7 @@ to a renderer and maps errors to exit codes (``ccc_cli.cli.common.error_funnel``
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -178,15 +179,7 @@ def generate(
                 summary = write_generated(output, options)
         else:
             summary = write_generated(output, options)
-        doc = {
-            "path": str(summary.path),
-            "rows": summary.rows,
-            "calls": summary.calls,
-            "forwarded_legs": summary.forwarded_legs,
-            "plan_limit_rows": summary.plan_limit_rows,
-            "invalid_rows": summary.invalid_rows,
-            "duplicate_rows": summary.duplicate_rows,
-        }
+        doc = {**dataclasses.asdict(summary), "path": str(summary.path)}
         if format is OutputFormat.json:
             print_json(doc)
         else:
