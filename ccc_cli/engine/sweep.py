@@ -226,15 +226,38 @@ def _account_codes(intervals: list[pl.DataFrame]) -> tuple[list[str], list[pl.Da
     return names, coded
 
 
-def compute_peaks(callset: CallSet, *, by_account: bool = False) -> PeakResult:
-    """Exact peak concurrency overall and per call type (and per account if asked)."""
+def build_events(callset: CallSet, *, by_account: bool) -> tuple[pl.DataFrame, list[str]]:
+    """The sorted +1/-1 events of every call's activity intervals, with ``call_type`` and,
+    with ``by_account``, an ``account_code`` indexing the returned account names."""
     intervals = activity_intervals(callset.calls, linked_groups=callset.linked_groups)
     keys = [CALL_TYPE]
     names: list[str] = []
     if by_account:
         names, intervals = _account_codes(intervals)
         keys.append(ACCOUNT_CODE)
-    events = sweep_events(intervals, keys)
+    return sweep_events(intervals, keys), names
+
+
+def call_starts(callset: CallSet) -> pl.DataFrame:
+    """One row per call: ``start`` (Int64 microseconds, its first leg's start),
+    ``call_type`` and ``account`` (zero-length calls included: they are attempts too)."""
+    calls = callset.calls.select(
+        LEG_GROUP, pl.col(START).dt.epoch("us").alias(START), CALL_TYPE, ACCOUNT
+    )
+    if callset.linked_groups == 0:
+        return calls.drop(LEG_GROUP)
+    multi = pl.col(LEG_GROUP) < callset.linked_groups
+    firsts = (
+        calls.filter(multi)
+        .group_by(LEG_GROUP)
+        .agg(pl.col(START).min(), pl.col(CALL_TYPE).first(), pl.col(ACCOUNT).first())
+    )
+    return pl.concat([calls.filter(~multi), firsts]).drop(LEG_GROUP)
+
+
+def compute_peaks(callset: CallSet, *, by_account: bool = False) -> PeakResult:
+    """Exact peak concurrency overall and per call type (and per account if asked)."""
+    events, names = build_events(callset, by_account=by_account)
 
     total, total_key, by_type = _total_and_type_peaks(events)
     mix = _mix(events, total_key)
