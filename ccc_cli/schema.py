@@ -11,9 +11,11 @@ a call carries the same values.
 
 from __future__ import annotations
 
-from typing import Any, Final
+import functools
+from typing import TYPE_CHECKING, Any, Final
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 # --- canonical table ---------------------------------------------------------------
 CALL_ID: Final = "call_id"
@@ -40,25 +42,52 @@ OTHER: Final = "other"
 
 # Canonical times are UTC with microsecond resolution; display uses --tz.
 TIME_UNIT: Final = "us"
-TIME_DTYPE: Final = pl.Datetime(TIME_UNIT, "UTC")
-CALL_TYPE_DTYPE: Final = pl.Enum(list(CALL_TYPES))
-# A call number: legs with the same value are one call.
-LEG_GROUP_DTYPE: Final = pl.UInt32
-SOURCE_ROW_DTYPE: Final = pl.UInt64
+if TYPE_CHECKING:
+    TIME_DTYPE: pl.Datetime
+    CALL_TYPE_DTYPE: pl.Enum
+    # A call number: legs with the same value are one call.
+    LEG_GROUP_DTYPE: type[pl.UInt32]
+    SOURCE_ROW_DTYPE: type[pl.UInt64]
+
+
+@functools.cache
+def _dtypes() -> dict[str, Any]:
+    # The Polars dtypes are built on first use, so that importing this module (as the
+    # command line does for --help) does not import Polars.
+    import polars as pl
+
+    return {
+        "TIME_DTYPE": pl.Datetime(TIME_UNIT, "UTC"),
+        "CALL_TYPE_DTYPE": pl.Enum(list(CALL_TYPES)),
+        "LEG_GROUP_DTYPE": pl.UInt32,
+        "SOURCE_ROW_DTYPE": pl.UInt64,
+    }
+
+
+_LAZY_DTYPES: Final = ("TIME_DTYPE", "CALL_TYPE_DTYPE", "LEG_GROUP_DTYPE", "SOURCE_ROW_DTYPE")
+
+
+def __getattr__(name: str) -> Any:
+    # Only the dtype names: the import system probes others (``__path__``) on every import.
+    if name in _LAZY_DTYPES:
+        return _dtypes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def canonical_schema(source_files: list[str]) -> pl.Schema:
     """Schema of the canonical call table for a run over ``source_files``."""
+    import polars as pl
+
     columns: dict[str, Any] = {
         CALL_ID: pl.String,
-        START: TIME_DTYPE,
-        END: TIME_DTYPE,
-        CALL_TYPE: CALL_TYPE_DTYPE,
+        START: _dtypes()["TIME_DTYPE"],
+        END: _dtypes()["TIME_DTYPE"],
+        CALL_TYPE: _dtypes()["CALL_TYPE_DTYPE"],
         ACCOUNT: pl.Categorical(),
-        LEG_GROUP: LEG_GROUP_DTYPE,
+        LEG_GROUP: _dtypes()["LEG_GROUP_DTYPE"],
         STATUS: pl.Categorical(),
         SOURCE_FILE: pl.Enum(source_files),
-        SOURCE_ROW: SOURCE_ROW_DTYPE,
+        SOURCE_ROW: _dtypes()["SOURCE_ROW_DTYPE"],
     }
     return pl.Schema(columns)
 

@@ -12,20 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from ccc_cli.errors import CccError, ExitCode, InputError, UsageError
-from ccc_cli.normalize.table import CallSet, ProgressSink
 from ccc_cli.options import (
     LoadOptions,
     parse_max_duration,
@@ -33,6 +24,11 @@ from ccc_cli.options import (
     read_config,
 )
 from ccc_cli.report.common import stderr_console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from ccc_cli.normalize.table import CallSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -442,12 +438,12 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
 
 
 def with_load_options(fn: F) -> F:
-    """Give a command the input arguments and options; it receives ``load: LoadRequest``.
+    """Give a command the input arguments and options; it receives ``load_request``.
 
     The command runs inside the error funnel.
     """
     sig = inspect.signature(fn, eval_str=True)
-    own = [p for p in sig.parameters.values() if p.name != "load"]
+    own = [p for p in sig.parameters.values() if p.name != "load_request"]
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
         for name, ann, default in _LOAD_PARAMS
@@ -473,7 +469,7 @@ def with_load_options(fn: F) -> F:
                 strict=strict,
                 quiet=quiet,
             )
-            return fn(load=request, **kwargs)
+            return fn(load_request=request, **kwargs)
 
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in params}
@@ -483,34 +479,37 @@ def with_load_options(fn: F) -> F:
 
 
 # --- loading with progress and the input checks ----------------------------------------
-class RichProgress(ProgressSink):
-    """Loading progress on stderr: one bar over all input bytes."""
+def _rich_progress(progress: Progress, total: int) -> Any:
+    """Loading progress on stderr: one bar over all input bytes (a ProgressSink)."""
+    from ccc_cli.normalize.table import ProgressSink
 
-    def __init__(self, progress: Progress, total: int) -> None:
-        self._progress = progress
-        self._task = progress.add_task("reading", total=total or None)
-        self._before = 0  # bytes of the files already read
-        self._size = 0
+    class RichProgress(ProgressSink):
+        def __init__(self) -> None:
+            self._task = progress.add_task("reading", total=total or None)
+            self._before = 0  # bytes of the files already read
+            self._size = 0
 
-    def file_started(self, label: str, size: int) -> None:
-        self._size = size
-        self._progress.update(self._task, description=f"reading {Path(label).name}")
+        def file_started(self, label: str, size: int) -> None:
+            self._size = size
+            progress.update(self._task, description=f"reading {Path(label).name}")
 
-    def rows_read(self, label: str, rows: int, estimate: int) -> None:
-        # Within a file, rows read over the estimated row count; never claim it is done.
-        share = min(rows / estimate, 0.99)
-        self._progress.update(
-            self._task,
-            completed=self._before + int(self._size * share),
-            description=f"reading {Path(label).name}: {rows:,} rows",
-        )
+        def rows_read(self, label: str, rows: int, estimate: int) -> None:
+            # Within a file, rows read over the estimated row count; never claim it is done.
+            share = min(rows / estimate, 0.99)
+            progress.update(
+                self._task,
+                completed=self._before + int(self._size * share),
+                description=f"reading {Path(label).name}: {rows:,} rows",
+            )
 
-    def file_done(self, label: str, size: int, rows: int) -> None:
-        self._before += size
-        self._progress.update(self._task, completed=self._before)
+        def file_done(self, label: str, size: int, rows: int) -> None:
+            self._before += size
+            progress.update(self._task, completed=self._before)
 
-    def stage(self, text: str) -> None:
-        self._progress.update(self._task, description=text)
+        def stage(self, text: str) -> None:
+            progress.update(self._task, description=text)
+
+    return RichProgress()
 
 
 def show_progress(quiet: bool) -> bool:
@@ -527,6 +526,15 @@ def load(request: LoadRequest) -> CallSet:
     if request.rejects is not None:
         check_table_path(request.rejects, option="--rejects")
     if show_progress(request.quiet):
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         total = sum(s.size for s in expand_paths(request.paths))
         with Progress(
             SpinnerColumn(),
@@ -538,7 +546,7 @@ def load(request: LoadRequest) -> CallSet:
             transient=True,
         ) as progress:
             callset = load_calls(
-                request.paths, request.options, progress=RichProgress(progress, total)
+                request.paths, request.options, progress=_rich_progress(progress, total)
             )
     else:
         callset = load_calls(request.paths, request.options)
@@ -560,3 +568,34 @@ def print_json(document: dict[str, Any]) -> None:
 
 def usage_error(message: str, hint: str | None = None) -> UsageError:
     return UsageError(message, hint=hint)
+
+
+# --- options shared by the time-series commands ----------------------------------------
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", min=1, help="The plan's concurrent-call limit (drawn on charts)."),
+]
+PlotOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        help="Also draw the chart to FILE (.png or .svg; needs pip install 'ccc-cli[plot]').",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
+def parse_instant(text: str, tz: str, *, option: str) -> Any:
+    """``--from``/``--to``: an ISO date or date-time; without an offset, in ``tz``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"bad {option} {text!r}",
+            hint="use an ISO date or time, e.g. 2026-11-20 or 2026-11-20T08:00",
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tz))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from ccc_cli.normalize.table import CallSet, RowAccounting
+if TYPE_CHECKING:
+    from ccc_cli.normalize.table import CallSet, RowAccounting
 
 
 def stdout_console() -> Console:

@@ -1,0 +1,62 @@
+"""``ccc analyze``: the main job."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ccc_cli.cli.common import (
+    DebugOption,
+    FormatOption,
+    LimitOption,
+    LoadRequest,
+    OutputFormat,
+    PlotOption,
+    load,
+    print_json,
+    with_load_options,
+)
+
+
+@with_load_options
+def analyze(
+    load_request: LoadRequest,
+    limit: LimitOption = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            help="Bucket width of the chart (default: from the time span).",
+            show_default=False,
+        ),
+    ] = None,
+    plot: PlotOption = None,
+    format: FormatOption = OutputFormat.table,
+    debug: DebugOption = False,
+) -> None:
+    """One screen for sales and support: the whole picture of a data set.
+
+    Row accounting, peak concurrency overall and per type with times, peak call starts
+    per second (1 s and 10 s windows), the busiest day and hour of the week, percentiles
+    of the daily peaks, and a chart of concurrency over time.
+
+    Example: ccc analyze sample_data/ --tz Asia/Ho_Chi_Minh --limit 20
+    """
+    from ccc_cli.engine.analysis import analyze as run
+    from ccc_cli.engine.series import parse_every
+    from ccc_cli.report.analyze import analysis_document, render_analysis
+    from ccc_cli.report.common import stdout_console
+    from ccc_cli.report.plot import check_plot_path, plot_series
+
+    width = None if every is None else parse_every(every)
+    if plot is not None:
+        check_plot_path(plot)
+    callset = load(load_request)
+    result = run(callset, limit=limit, every=width)
+    if plot is not None:
+        plot_series(plot, result.chart, title="Concurrent calls", limit=limit)
+    if format is OutputFormat.json:
+        print_json(analysis_document(result, callset))
+    else:
+        render_analysis(stdout_console(), result, callset)

@@ -1,0 +1,38 @@
+"""``ccc inspect``."""
+
+from __future__ import annotations
+
+from ccc_cli.cli.common import (
+    DebugOption,
+    FormatOption,
+    LoadRequest,
+    OutputFormat,
+    load,
+    print_json,
+    with_load_options,
+)
+
+
+@with_load_options
+def inspect(
+    load_request: LoadRequest,
+    format: FormatOption = OutputFormat.table,
+    debug: DebugOption = False,
+) -> None:
+    """How the files were read, and what came out of them.
+
+    The column behind each field and why, time encodings, time range, row accounting
+    with reasons, call types and sample rows.
+
+    Example: ccc inspect cdr.csv --tz Asia/Ho_Chi_Minh
+    """
+    from ccc_cli.engine.profile import profile_calls
+    from ccc_cli.report.common import stdout_console
+    from ccc_cli.report.inspect import inspect_document, render_inspect
+
+    callset = load(load_request)
+    profile = profile_calls(callset)
+    if format is OutputFormat.json:
+        print_json(inspect_document(callset, profile))
+    else:
+        render_inspect(stdout_console(), callset, profile)

@@ -1,0 +1,104 @@
+"""``ccc series``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccc_cli.cli.common import (
+    ByKey,
+    DebugOption,
+    FormatOption,
+    LimitOption,
+    LoadRequest,
+    OutputFormat,
+    PlotOption,
+    load,
+    parse_instant,
+    print_json,
+    with_load_options,
+)
+from ccc_cli.cli.peak import ByOption
+from ccc_cli.errors import UsageError
+
+SERIES_SUFFIXES = (".csv", ".parquet", ".json")
+
+
+@with_load_options
+def series(
+    load_request: LoadRequest,
+    every: Annotated[
+        str,
+        typer.Option("--every", help="Bucket width dividing a day: 1s .. 1d (30s, 5m, 1h, ...)."),
+    ] = "1m",
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="First instant (ISO; in --tz without an offset).", show_default=False
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="End instant, excluded (ISO; in --tz without an offset).",
+            show_default=False,
+        ),
+    ] = None,
+    by: ByOption = None,
+    limit: LimitOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write every bucket to FILE (.csv, .parquet, .json).",
+            show_default=False,
+        ),
+    ] = None,
+    plot: PlotOption = None,
+    format: FormatOption = OutputFormat.table,
+    debug: DebugOption = False,
+) -> None:
+    """Concurrency over time: per bucket the exact max, the mean (Erlangs) and the starts.
+
+    Every bucket [b, b + every) gets, overall and per call type: *_max, the highest
+    concurrency at any instant inside it (calls begun earlier included); *_mean, the
+    time-weighted mean; *_starts, the calls that started in it. Buckets are aligned on
+    local midnight in --tz, empty ones included.
+
+    Example: ccc series calls.parquet --every 15m --tz Asia/Ho_Chi_Minh -o series.csv
+    """
+    from ccc_cli.engine.series import compute_series, parse_every
+    from ccc_cli.report.common import stdout_console
+    from ccc_cli.report.plot import check_plot_path, plot_series
+    from ccc_cli.report.series import render_series, series_document, write_series
+
+    width = parse_every(every)
+    tz = load_request.options.tz
+    since = None if start is None else parse_instant(start, tz, option="--from")
+    until = None if end is None else parse_instant(end, tz, option="--to")
+    if since is not None and until is not None and until <= since:
+        raise UsageError("--to must be after --from")
+    if output is not None:
+        if output.suffix.lower() not in SERIES_SUFFIXES:
+            raise UsageError(f"--output {output}: use .csv, .parquet or .json")
+        if not output.parent.exists():
+            raise UsageError(f"--output {output}: directory {output.parent} does not exist")
+    if plot is not None:
+        check_plot_path(plot)
+
+    callset = load(load_request)
+    result = compute_series(
+        callset, every=width, by_account=by is ByKey.account, start=since, end=until
+    )
+    if output is not None:
+        write_series(result, output, callset)
+    if plot is not None:
+        plot_series(plot, result, title="Concurrent calls", limit=limit)
+    if format is OutputFormat.json:
+        print_json(series_document(result, callset))
+    else:
+        render_series(stdout_console(), result, callset, limit=limit)

@@ -1,0 +1,50 @@
+"""``ccc analyze``: every headline figure of a data set, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ccc_cli.engine.series import Every, SeriesResult, compute_series
+from ccc_cli.engine.sweep import PeakResult, compute_peaks
+from ccc_cli.engine.traffic import (
+    BusyHour,
+    CpsResult,
+    DailyPeak,
+    busiest_hour_of_week,
+    chart_every,
+    compute_cps,
+    daily_peaks,
+    peak_percentiles,
+)
+from ccc_cli.normalize.table import CallSet
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Peaks, call starts per second, daily peaks and the busy hour, and a chart series."""
+
+    peaks: PeakResult
+    cps: CpsResult
+    days: list[DailyPeak]
+    percentiles: dict[str, int | None]
+    busiest_day: DailyPeak | None
+    busy_hour: BusyHour | None
+    chart: SeriesResult
+    limit: int | None
+
+
+def analyze(callset: CallSet, *, limit: int | None = None, every: Every | None = None) -> Analysis:
+    """Compute the figures of ``ccc analyze`` (``every``: the chart's bucket width,
+    chosen from the time span when None)."""
+    days = daily_peaks(callset)
+    busiest = max(days, key=lambda d: (d.value, -d.day.toordinal()), default=None)
+    return Analysis(
+        peaks=compute_peaks(callset),
+        cps=compute_cps(callset),
+        days=days,
+        percentiles=peak_percentiles(days),
+        busiest_day=busiest if busiest is not None and busiest.value else None,
+        busy_hour=busiest_hour_of_week(callset),
+        chart=compute_series(callset, every=every or chart_every(callset)),
+        limit=limit,
+    )
