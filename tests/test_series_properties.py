@@ -46,7 +46,7 @@ N_STEPS = 40
 JITTER_US = (0,) * 10 + (-1, 1, 500_000)
 LENGTH_STEPS = (0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 8, 12, 20, 40)
 LEG_GAPS_US = (0, 0, 1, STEP_US, 2 * STEP_US, 4 * STEP_US)
-EVERY = ("10s", "30s", "1m", "2m", "5m", "15m", "1h", "1d")
+EVERY = ("10s", "30s", "1m", "2m", "5m", "15m", "45m", "1h", "2h", "1d")
 TYPE_VALUES = (*TYPES, "weird", None)
 ACCOUNTS = ("A", "B", "C", None)
 DT = pl.Datetime("us", "UTC")
@@ -418,11 +418,12 @@ def test_start_end_window(window: tuple[Scenario, int | None, int | None]) -> No
     calls begun before ``start`` still count."""
     scenario, start, end = window
     callset, calls = load(scenario)
+    zone = ZoneInfo(scenario.tz)  # aware bounds in the callset's zone
     frame = series(
         callset,
         scenario,
-        start=None if start is None else oracle.from_us(start),
-        end=None if end is None else oracle.from_us(end),
+        start=None if start is None else oracle.from_us(start).astimezone(zone),
+        end=None if end is None else oracle.from_us(end).astimezone(zone),
     )
     types = present_types(calls)
     span = data_range(calls)

@@ -76,17 +76,18 @@ def render_series(
     )
     top = frame.sort([f"{TOTAL}_max", BUCKET_START], descending=[True, False]).head(TOP_ROWS)
     table = Table(
-        title=f"Busiest {min(TOP_ROWS, frame.height)} of {frame.height:,} buckets",
+        title=f"Busiest {min(TOP_ROWS, frame.height)} of {frame.height:,} buckets "
+        "(max, mean and starts of all calls; then max per type)",
         title_justify="left",
     )
-    table.add_column("bucket start")
+    table.add_column("bucket start", no_wrap=True)
     if "account_id" in frame.columns:
         table.add_column("account")
     table.add_column("max", justify="right")
     table.add_column("mean", justify="right")
     table.add_column("starts", justify="right")
     for t in series.types:
-        table.add_column(f"{t} max", justify="right")
+        table.add_column(t, justify="right")
     for row in top.iter_rows(named=True):
         cells = [row[BUCKET_START].strftime("%Y-%m-%d %H:%M:%S")]
         if "account_id" in frame.columns:
