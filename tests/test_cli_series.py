@@ -107,7 +107,13 @@ def test_series_output_files(runner: CliRunner, data: Path, tmp_path: Path, suff
     else:
         frame = pl.read_parquet(out)
         assert frame.schema["bucket_start"] == pl.Datetime("us", "Asia/Ho_Chi_Minh")
-    assert frame.columns[:5] == ["bucket_start", "account_id", "total_max", "total_mean", "total_starts"]
+    assert frame.columns[:5] == [
+        "bucket_start",
+        "account_id",
+        "total_max",
+        "total_mean",
+        "total_starts",
+    ]
     assert "app_to_app_max" in frame.columns
     assert frame.height == 10  # 5 buckets x 2 accounts
     assert sorted(set(frame["account_id"])) == ["acc-1", "acc-2"]
@@ -116,7 +122,8 @@ def test_series_output_files(runner: CliRunner, data: Path, tmp_path: Path, suff
 
 def test_series_window(runner: CliRunner, data: Path) -> None:
     r = runner.invoke(
-        app, [*args(data, "--from", "2026-11-20T08:15", "--to", "2026-11-20T08:45"), "--format", "json"]
+        app,
+        [*args(data, "--from", "2026-11-20T08:15", "--to", "2026-11-20T08:45"), "--format", "json"],
     )
     assert r.exit_code == 0, r.output
     buckets = json.loads(r.stdout)["buckets"]
@@ -136,7 +143,12 @@ def test_series_window(runner: CliRunner, data: Path) -> None:
     ],
 )
 def test_series_usage_errors(
-    runner: CliRunner, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], message: str
+    runner: CliRunner,
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+    message: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(app, ["series", str(data), *extra])
@@ -146,9 +158,13 @@ def test_series_usage_errors(
 
 
 @pytest.mark.parametrize(("command", "suffix"), [("series", ".png"), ("analyze", ".svg")])
-def test_plot_writes_a_picture(runner: CliRunner, data: Path, tmp_path: Path, command: str, suffix: str) -> None:
+def test_plot_writes_a_picture(
+    runner: CliRunner, data: Path, tmp_path: Path, command: str, suffix: str
+) -> None:
     out = tmp_path / f"chart{suffix}"
-    r = runner.invoke(app, [command, str(data), "--tz", "Asia/Ho_Chi_Minh", "--limit", "3", "--plot", str(out)])
+    r = runner.invoke(
+        app, [command, str(data), "--tz", "Asia/Ho_Chi_Minh", "--limit", "3", "--plot", str(out)]
+    )
     assert r.exit_code == 0, r.output
     content = out.read_bytes()
     assert len(content) > 10_000

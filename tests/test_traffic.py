@@ -68,9 +68,10 @@ def test_cps_equals_brute_force(calls: list[tuple[float, float, str]]) -> None:
         assert rate.value == value
         assert rate.at == (None if at is None else BASE + timedelta(seconds=at))
         for t in {t for _, _, t in calls}:
-            assert result.by_type[width][t].value == brute_window(
-                [s for s, _, ct in calls if ct == t], width
-            )[0]
+            assert (
+                result.by_type[width][t].value
+                == brute_window([s for s, _, ct in calls if ct == t], width)[0]
+            )
 
 
 def test_cps_window_is_half_open() -> None:

@@ -9,7 +9,6 @@ stays fast.
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -52,7 +51,7 @@ def _root(
 
     Example: ccc analyze sample_data/ --limit 20
     """
-    set_debug(debug)
+    set_debug(debug, reset=True)
 
 
 app.command(name="analyze")(analyze.analyze)
@@ -64,6 +63,4 @@ app.command(name="generate")(generate.generate)
 
 def main() -> None:
     """Console-script entry point."""
-    if "--debug" in sys.argv[1:]:
-        set_debug(True)
     app(prog_name="ccc")

@@ -74,9 +74,11 @@ class LoadRequest:
 _debug = False
 
 
-def set_debug(value: bool) -> None:
+def set_debug(value: bool, *, reset: bool = False) -> None:
+    """``--debug`` seen (on the root or on a command). The root resets it per run, so a
+    process running several commands (tests) does not carry it over."""
     global _debug
-    _debug = _debug or value
+    _debug = value if reset else (_debug or value)
 
 
 def eprint(line: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ccc_cli.engine.series import Every, SeriesResult, compute_series
-from ccc_cli.engine.sweep import PeakResult, compute_peaks
+from ccc_cli.engine.sweep import PeakResult, build_events, compute_peaks
 from ccc_cli.engine.traffic import (
     BusyHour,
     CpsResult,
@@ -36,15 +36,17 @@ class Analysis:
 def analyze(callset: CallSet, *, limit: int | None = None, every: Every | None = None) -> Analysis:
     """Compute the figures of ``ccc analyze`` (``every``: the chart's bucket width,
     chosen from the time span when None)."""
-    days = daily_peaks(callset)
+    # One sort of the events serves every figure.
+    events = build_events(callset, by_account=False)
+    days = daily_peaks(callset, events=events)
     busiest = max(days, key=lambda d: (d.value, -d.day.toordinal()), default=None)
     return Analysis(
-        peaks=compute_peaks(callset),
+        peaks=compute_peaks(callset, events=events),
         cps=compute_cps(callset),
         days=days,
         percentiles=peak_percentiles(days),
         busiest_day=busiest if busiest is not None and busiest.value else None,
-        busy_hour=busiest_hour_of_week(callset),
-        chart=compute_series(callset, every=every or chart_every(callset)),
+        busy_hour=busiest_hour_of_week(callset, events=events),
+        chart=compute_series(callset, every=every or chart_every(callset), events=events),
         limit=limit,
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -31,6 +31,7 @@ from ccc_cli.engine.sweep import (
     DELTA,
     KEY,
     NO_ACCOUNT,
+    Events,
     build_events,
     call_starts,
     micros_to_datetime,
@@ -90,9 +91,14 @@ def bucket_bounds(first_us: int, last_us: int, every: Every, tz: str) -> pl.Seri
         lo, hi = first_us // step * step, last_us // step * step + step
         return pl.int_range(lo, hi + 1, step, dtype=pl.Int64, eager=True)
     # Every local label from the first local midnight to two days after the last, read
-    # both ways where a label occurs twice; a nonexistent label lands on an existing one.
+    # both ways where a label occurs twice (a repeated hour gives two buckets; but a local
+    # day is one bucket even where midnight repeats); a nonexistent label lands on an
+    # existing one.
     day0 = _local_naive(first_us, tz).replace(hour=0, minute=0, second=0, microsecond=0)
     day1 = _local_naive(last_us, tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    sides: tuple[Literal["earliest", "latest"], ...] = (
+        ("earliest",) if every.seconds == DAY_S else ("earliest", "latest")
+    )
     labels = pl.datetime_range(
         day0 - timedelta(days=1),
         day1 + timedelta(days=2),
@@ -104,10 +110,7 @@ def bucket_bounds(first_us: int, last_us: int, every: Every, tz: str) -> pl.Seri
     instants = (
         labels.select(
             pl.concat(
-                [
-                    localize(pl.col("label"), tz, ambiguous=side).dt.epoch("us")
-                    for side in ("earliest", "latest")
-                ]
+                [localize(pl.col("label"), tz, ambiguous=side).dt.epoch("us") for side in sides]
             )
             .unique()
             .sort()
@@ -119,6 +122,114 @@ def bucket_bounds(first_us: int, last_us: int, every: Every, tz: str) -> pl.Seri
     i0 = instants.search_sorted(first_us, side="right") - 1
     i1 = instants.search_sorted(last_us, side="right") - 1
     return instants.slice(int(i0), int(i1) - int(i0) + 2)
+
+
+@dataclass(frozen=True)
+class _Levels:
+    """The level of one series column (the total or one type) after each instant.
+
+    Rows are sorted by (group, t); ``key`` packs them into one sorted int64 so that
+    "the last instant of group g at or before x" is a single binary search.
+    """
+
+    frame: pl.DataFrame  # group, t, level, integral (up to t), key
+    t0: int
+
+
+# Groups (accounts) are packed above 2**46 microseconds (over two years of span).
+_GROUP_SHIFT: Final = 46
+
+
+def _levels(events: pl.DataFrame, grouped: bool, t0: int) -> pl.LazyFrame:
+    """Levels after each instant of ``events`` (sorted by group, then key), with the
+    integral of the level from the group's first instant up to each instant."""
+    t = pl.col(KEY) // 2
+    group = pl.col(ACCOUNT_CODE) if grouped else pl.lit(0, pl.UInt32)
+    last = (t != t.shift(-1)).fill_null(True)
+    if grouped:
+        last = last | (pl.col(ACCOUNT_CODE) != pl.col(ACCOUNT_CODE).shift(-1)).fill_null(True)
+    inst = (
+        events.lazy()
+        .select(
+            group.cast(pl.Int64).alias(_GROUP),
+            t.alias(_T),
+            pl.col(_IDX),
+            pl.col(DELTA).cum_sum().cast(pl.Int64).alias("level"),
+            last.alias("last"),
+        )
+        .filter("last")
+    )
+    # Area up to the next instant. After a group's last instant its level is 0, so the
+    # (meaningless) gap to the next group's first instant adds nothing.
+    area = (pl.col("level") * (pl.col(_T).shift(-1) - pl.col(_T))).fill_null(0)
+    running = area.cum_sum() - area
+    if grouped:
+        first = (pl.col(_GROUP) != pl.col(_GROUP).shift(1)).fill_null(True)
+        running = running - pl.when(first).then(running).forward_fill()
+    return inst.select(
+        _GROUP,
+        _T,
+        _IDX,
+        "level",
+        running.alias("integral"),
+        ((pl.col(_GROUP) * 2**_GROUP_SHIFT) + (pl.col(_T) - t0)).alias("key"),
+    )
+
+
+def _at(levels: _Levels, group: pl.Series, x: pl.Series) -> pl.DataFrame:
+    """Level at each instant ``x`` of ``group`` (after that instant's events) and the
+    integral of the level from the group's start up to ``x``."""
+    frame = levels.frame
+    if frame.height == 0:  # no activity at all in this column (e.g. only zero-length calls)
+        zeros = pl.zeros(x.len(), dtype=pl.Int64, eager=True)
+        return pl.DataFrame({"level": zeros, "integral": zeros})
+    group = group.cast(pl.Int64)
+    query = group * 2**_GROUP_SHIFT + (x - levels.t0)
+    pos = frame["key"].search_sorted(query, side="right").cast(pl.Int64) - 1
+    picked = frame[pos.clip(lower_bound=0)]
+    same = (pos >= 0) & (picked[_GROUP] == group)
+    return pl.select(
+        pl.when(pl.lit(same)).then(pl.lit(picked["level"])).otherwise(0).alias("level"),
+        pl.when(pl.lit(same))
+        .then(
+            pl.lit(picked["integral"]) + pl.lit(picked["level"]) * (pl.lit(x) - pl.lit(picked[_T]))
+        )
+        .otherwise(0)
+        .alias("integral"),
+    )
+
+
+def _cell_maxima(levels: pl.LazyFrame, n: int) -> pl.LazyFrame:
+    """The highest level among the instants inside each (group, bucket) cell."""
+    # Instants come sorted by (group, t), so their cells come sorted too.
+    return (
+        levels.filter((pl.col(_IDX) >= 0) & (pl.col(_IDX) < n))
+        .select((pl.col(_GROUP) * n + pl.col(_IDX)).set_sorted().alias("cell"), "level")
+        .group_by("cell")
+        .agg(pl.col("level").max())
+    )
+
+
+def _bucket_values(
+    levels: _Levels, maxima: pl.DataFrame, grid: pl.DataFrame, n: int, column: str
+) -> pl.DataFrame:
+    """``<column>_max``, ``<column>_mean`` and the level carried into each bucket, for
+    every (group, bucket) row of ``grid``."""
+    at_start = _at(levels, grid[_GROUP], grid["b"])
+    at_end = _at(levels, grid[_GROUP], grid["b_next"])
+    cells = (grid[_GROUP] * n + grid[_IDX]).to_frame("cell")
+    inside_max = cells.join(maxima, on="cell", how="left", maintain_order="left")["level"]
+    width = (grid["b_next"] - grid["b"]).cast(pl.Float64)
+    carried = at_start["level"]
+    return pl.select(
+        pl.max_horizontal(pl.lit(carried), pl.lit(inside_max).fill_null(pl.lit(carried))).alias(
+            f"{column}_max"
+        ),
+        ((pl.lit(at_end["integral"]) - pl.lit(at_start["integral"])) / pl.lit(width)).alias(
+            f"{column}_mean"
+        ),
+        pl.lit(carried).alias(f"__carried_{column}"),
+    )
 
 
 @dataclass(frozen=True)
@@ -139,60 +250,8 @@ class SeriesResult:
 
 def present_types(callset: CallSet) -> tuple[str, ...]:
     """Call types with at least one call, in canonical order."""
-    present = set(callset.calls[CALL_TYPE].cast(pl.String).unique().to_list())
+    present = {str(t) for t in callset.calls[CALL_TYPE].unique().to_list()}
     return tuple(t for t in CALL_TYPES if t in present)
-
-
-def _level_instants(events: pl.DataFrame, types: tuple[str, ...], grouped: bool) -> pl.DataFrame:
-    """One row per instant (per account): ``t`` and the level of the total and of each
-    type after every event at that instant."""
-    code = pl.col(CALL_TYPE).to_physical()
-    frame = events
-    if grouped:
-        # Stable partition by account: each account's events stay in time order and sum
-        # to zero, so one running sum restarts at 0 for every account.
-        frame = frame.sort(ACCOUNT_CODE, maintain_order=True)
-    levels = [pl.col(DELTA).cum_sum().alias(TOTAL)] + [
-        ((code == CALL_TYPES.index(t)).cast(pl.Int32) * pl.col(DELTA)).cum_sum().alias(t)
-        for t in types
-    ]
-    t = pl.col(KEY) // 2
-    last = (t != t.shift(-1)).fill_null(True)
-    if grouped:
-        last = last | (pl.col(ACCOUNT_CODE) != pl.col(ACCOUNT_CODE).shift(-1)).fill_null(True)
-    group = (
-        [pl.col(ACCOUNT_CODE).alias(_GROUP)] if grouped else [pl.lit(0, pl.UInt32).alias(_GROUP)]
-    )
-    return (
-        frame.select(*group, t.alias(_T), *levels, last.alias("last")).filter("last").drop("last")
-    )
-
-
-def _at_bounds(instants: pl.DataFrame, bounds: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """For every (group, boundary x): each column's level at x and its integral up to x."""
-    by_group = instants.sort(_GROUP, _T)
-    nxt = pl.col(_T).shift(-1).over(_GROUP)
-    areas = {
-        f"I_{c}": (pl.col(c) * (nxt - pl.col(_T)).fill_null(0)).cum_sum().over(_GROUP)
-        - pl.col(c) * (nxt - pl.col(_T)).fill_null(0)
-        for c in columns
-    }
-    with_integrals = by_group.with_columns(**areas).sort(_T)
-    joined = bounds.sort("x").join_asof(
-        with_integrals,
-        left_on="x",
-        right_on=_T,
-        by=_GROUP,
-        strategy="backward",
-        check_sortedness=False,  # both sorted on the key above; groups are interleaved
-    )
-    since = pl.col("x") - pl.col(_T)
-    return joined.select(
-        _GROUP,
-        "x",
-        *[pl.col(c).fill_null(0).alias(f"L_{c}") for c in columns],
-        *[(pl.col(f"I_{c}") + pl.col(c) * since).fill_null(0).alias(f"I_{c}") for c in columns],
-    )
 
 
 def compute_series(
@@ -203,84 +262,88 @@ def compute_series(
     start: datetime | None = None,
     end: datetime | None = None,
     with_peak_instant: bool = False,
+    events: Events | None = None,
 ) -> SeriesResult:
     """The bucketed series of ``callset`` (see the module docstring for the rules).
 
     ``start``/``end`` restrict the buckets to those overlapping ``[start, end)``; calls
-    that began earlier still count while they last.
+    that began earlier still count while they last. ``events``: the result of
+    :func:`~ccc_cli.engine.sweep.build_events` for the same ``by_account``, if at hand.
     """
     tz = callset.tz
     types = present_types(callset)
     columns = [TOTAL, *types]
-    events, names = build_events(callset, by_account=by_account)
-    starts = call_starts(callset)
     grouped = by_account
+    events_frame, names = events or build_events(callset, by_account=by_account)
+    starts = call_starts(callset)
 
-    first = None if start is None else _to_us(start)
-    last = None if end is None else _to_us(end) - 1
-    if first is None:
-        first = starts[START].min() if starts.height else None  # type: ignore[assignment]
-    if last is None:
-        last = callset.calls[END].dt.epoch("us").max() if callset.calls.height else None  # type: ignore[assignment]
-    schema_cols = _empty_schema(columns, tz, grouped, with_peak_instant)
+    first = None if start is None else _to_us(start, tz)
+    last = None if end is None else _to_us(end, tz) - 1
+    if first is None and starts.height:
+        first = int(starts[START].min())  # type: ignore[arg-type]
+    if last is None and callset.calls.height:
+        last = int(callset.calls[END].dt.epoch("us").max())  # type: ignore[arg-type]
     if first is None or last is None or last < first:
-        return SeriesResult(pl.DataFrame(schema=schema_cols), every, tz, types)
+        schema = _empty_schema(columns, tz, grouped, with_peak_instant)
+        return SeriesResult(pl.DataFrame(schema=schema), every, tz, types)
 
-    bounds = bucket_bounds(int(first), int(last), every, tz)
+    bounds = bucket_bounds(first, last, every, tz)
     n = bounds.len() - 1
-    groups = (
-        pl.DataFrame({_GROUP: list(range(len(names)))}, schema={_GROUP: pl.UInt32})
-        if grouped
-        else pl.DataFrame({_GROUP: [0]}, schema={_GROUP: pl.UInt32})
-    )
-    grid = groups.join(
-        pl.DataFrame({_IDX: pl.int_range(n, dtype=pl.Int64, eager=True)}), how="cross"
+    n_groups = len(names) if grouped else 1
+    bucket = pl.int_range(n, dtype=pl.Int64, eager=True)
+    grid = pl.DataFrame(
+        {
+            _GROUP: pl.int_range(n_groups, dtype=pl.Int64, eager=True).gather(
+                pl.int_range(n * n_groups, eager=True) // n
+            ),
+            _IDX: pl.concat([bucket] * n_groups) if n_groups else bucket.clear(),
+        }
     ).with_columns(
         pl.lit(bounds.slice(0, n)).gather(pl.col(_IDX)).alias("b"),
         pl.lit(bounds.slice(1, n)).gather(pl.col(_IDX)).alias("b_next"),
     )
 
-    instants = _level_instants(events, types, grouped)
-    boundary = groups.join(bounds.to_frame("x"), how="cross")
-    at = _at_bounds(instants, boundary, columns)
-    at_start = at.rename({"x": "b"})
-    at_end = at.select(_GROUP, pl.col("x").alias("b_next"), *[f"I_{c}" for c in columns]).rename(
-        {f"I_{c}": f"J_{c}" for c in columns}
+    if grouped:
+        # Stable partition by account: each account's events stay in time order and sum
+        # to zero, so one running sum restarts at 0 for every account.
+        events_frame = events_frame.sort(ACCOUNT_CODE, maintain_order=True)
+    t0 = min(int(events_frame[KEY].min()) // 2, first) if events_frame.height else first  # type: ignore[arg-type]
+    # The bucket of every event, found once (every column's instants carry it along).
+    events_frame = events_frame.with_columns(
+        (bounds.search_sorted(events_frame[KEY] // 2, side="right").cast(pl.Int64) - 1).alias(_IDX)
     )
-    inside = instants.with_columns(
-        (pl.lit(bounds).search_sorted(pl.col(_T), side="right").cast(pl.Int64) - 1).alias(_IDX)
-    ).filter((pl.col(_IDX) >= 0) & (pl.col(_IDX) < n))
-    maxima = inside.group_by(_GROUP, _IDX).agg(pl.col(c).max().alias(f"M_{c}") for c in columns)
-
-    frame = (
-        grid.join(at_start, on=[_GROUP, "b"], how="left")
-        .join(at_end, on=[_GROUP, "b_next"], how="left")
-        .join(maxima, on=[_GROUP, _IDX], how="left")
+    code = pl.col(CALL_TYPE).to_physical()
+    per_column = {TOTAL: events_frame} | {
+        t: events_frame.filter(code == CALL_TYPES.index(t)) for t in types
+    }
+    # One plan per column (total, each type), run together on all cores; then the
+    # maxima inside the buckets, likewise.
+    collected = pl.collect_all([_levels(ev, grouped, t0) for ev in per_column.values()])
+    levels = {c: _Levels(f, t0) for c, f in zip(per_column, collected, strict=True)}
+    found = pl.collect_all([_cell_maxima(levels[c].frame.lazy(), n) for c in per_column])
+    maxima = dict(zip(per_column, found, strict=True))
+    frame = grid.hstack(
+        [
+            col
+            for c in columns
+            for col in _bucket_values(levels[c], maxima[c], grid, n, c).get_columns()
+        ]
     )
-    width = (pl.col("b_next") - pl.col("b")).cast(pl.Float64)
-    out = [
-        e
-        for c in columns
-        for e in (
-            pl.max_horizontal(pl.col(f"L_{c}"), pl.col(f"M_{c}").fill_null(pl.col(f"L_{c}")))
-            .cast(pl.Int64)
-            .alias(f"{c}_max"),
-            ((pl.col(f"J_{c}") - pl.col(f"I_{c}")) / width).alias(f"{c}_mean"),
-        )
-    ]
-    frame = frame.with_columns(out)
     frame = frame.join(
-        _starts_per_bucket(starts, bounds, types, names, grouped), on=[_GROUP, _IDX], how="left"
+        _starts_per_bucket(starts, bounds, types, names, grouped),
+        on=[_GROUP, _IDX],
+        how="left",
+        maintain_order="left",
     )
     if with_peak_instant:
-        frame = _with_peak_instant(frame, inside, types)
+        frame = _with_peak_instant(frame, levels, bounds, types)
 
     ordered: list[str] = []
     for c in columns:
         ordered += [f"{c}_max", f"{c}_mean", f"{c}_starts"]
     if with_peak_instant:
         ordered += ["peak_at", *[f"{t}_at_peak" for t in types]]
-    frame = frame.sort(_GROUP, _IDX).select(
+    frame = frame.select(
         pl.from_epoch("b", time_unit="us")
         .dt.replace_time_zone("UTC")
         .dt.convert_time_zone(tz)
@@ -292,62 +355,72 @@ def compute_series(
 
 
 def _with_peak_instant(
-    frame: pl.DataFrame, inside: pl.DataFrame, types: tuple[str, ...]
+    frame: pl.DataFrame, levels: dict[str, _Levels], bounds: pl.Series, types: tuple[str, ...]
 ) -> pl.DataFrame:
     """Add ``peak_at`` (first instant of ``total_max`` in the bucket) and the level of each
     type at that instant."""
-    first_inside = (
-        inside.join(frame.select(_GROUP, _IDX, "total_max"), on=[_GROUP, _IDX])
-        .filter(pl.col(TOTAL) == pl.col("total_max"))
-        .sort(_T)
-        .group_by(_GROUP, _IDX)
-        .agg(
-            pl.col(_T).first().alias("inside_at"),
-            *[pl.col(t).first().alias(f"in_{t}") for t in types],
-        )
+    n = bounds.len() - 1
+    total = levels[TOTAL].frame.select(
+        _GROUP,
+        _T,
+        "level",
+        (pl.lit(bounds).search_sorted(pl.col(_T), side="right").cast(pl.Int64) - 1).alias(_IDX),
     )
-    carried = pl.col(f"L_{TOTAL}") == pl.col("total_max")
-    frame = frame.join(first_inside, on=[_GROUP, _IDX], how="left")
+    first_inside = (
+        total.filter((pl.col(_IDX) >= 0) & (pl.col(_IDX) < n))
+        .join(frame.select(_GROUP, _IDX, f"{TOTAL}_max"), on=[_GROUP, _IDX])
+        .filter(pl.col("level") == pl.col(f"{TOTAL}_max"))
+        .group_by(_GROUP, _IDX)
+        .agg(pl.col(_T).min().alias("inside_at"))
+    )
+    frame = frame.join(first_inside, on=[_GROUP, _IDX], how="left", maintain_order="left")
+    # The carried level counts from the bucket start; otherwise the first instant inside.
+    carried = frame[f"__carried_{TOTAL}"] == frame[f"{TOTAL}_max"]
+    at = frame.select(
+        pl.when(pl.lit(carried)).then(pl.col("b")).otherwise(pl.col("inside_at"))
+    ).to_series()
+    mix = {f"{t}_at_peak": _at(levels[t], frame[_GROUP], at)["level"] for t in types}
     return frame.with_columns(
-        pl.from_epoch(
-            pl.when(carried).then(pl.col("b")).otherwise(pl.col("inside_at")), time_unit="us"
-        )
-        .dt.replace_time_zone("UTC")
-        .alias("peak_at"),
-        *[
-            pl.when(carried)
-            .then(pl.col(f"L_{t}"))
-            .otherwise(pl.col(f"in_{t}"))
-            .cast(pl.Int64)
-            .alias(f"{t}_at_peak")
-            for t in types
-        ],
+        pl.from_epoch(pl.lit(at), time_unit="us").dt.replace_time_zone("UTC").alias("peak_at"),
+        *[pl.lit(v).alias(k) for k, v in mix.items()],
     )
 
 
 def _starts_per_bucket(
     starts: pl.DataFrame, bounds: pl.Series, types: tuple[str, ...], names: list[str], grouped: bool
 ) -> pl.DataFrame:
+    """``<column>_starts`` per (group, bucket): calls whose first leg starts in it."""
     n = bounds.len() - 1
     idx = (pl.lit(bounds).search_sorted(pl.col(START), side="right").cast(pl.Int64) - 1).alias(_IDX)
     group = (
         pl.col(ACCOUNT)
         .cast(pl.String)
         .fill_null(NO_ACCOUNT)
-        .replace_strict(names, list(range(len(names))), return_dtype=pl.UInt32)
+        .replace_strict(names, list(range(len(names))), return_dtype=pl.Int64)
         if grouped and names
-        else pl.lit(0, pl.UInt32)
+        else pl.lit(0, pl.Int64)
     ).alias(_GROUP)
+    code = pl.col(CALL_TYPE).to_physical().alias("code")
+    # Count per (group, bucket, type code), then spread the types into columns.
     counted = (
-        starts.select(group, idx, pl.col(CALL_TYPE).cast(pl.String))
+        starts.lazy()
+        .select(group, idx, code)
         .filter((pl.col(_IDX) >= 0) & (pl.col(_IDX) < n))
-        .group_by(_GROUP, _IDX)
-        .agg(
-            pl.len().cast(pl.Int64).alias(f"{TOTAL}_starts"),
-            *[(pl.col(CALL_TYPE) == t).sum().cast(pl.Int64).alias(f"{t}_starts") for t in types],
-        )
+        .group_by(_GROUP, _IDX, "code")
+        .len()
+        .collect()
     )
-    return counted
+    return counted.group_by(_GROUP, _IDX).agg(
+        pl.col("len").sum().cast(pl.Int64).alias(f"{TOTAL}_starts"),
+        *[
+            pl.col("len")
+            .filter(pl.col("code") == CALL_TYPES.index(t))
+            .sum()
+            .cast(pl.Int64)
+            .alias(f"{t}_starts")
+            for t in types
+        ],
+    )
 
 
 def _empty_schema(
@@ -367,6 +440,7 @@ def _empty_schema(
     return schema
 
 
-def _to_us(value: datetime) -> int:
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+def _to_us(value: datetime, tz: str) -> int:
+    """Microseconds since the epoch; a naive ``value`` is a wall time in ``tz``."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tz))
     return (aware - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)

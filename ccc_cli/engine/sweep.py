@@ -255,15 +255,23 @@ def call_starts(callset: CallSet) -> pl.DataFrame:
     return pl.concat([calls.filter(~multi), firsts]).drop(LEG_GROUP)
 
 
-def compute_peaks(callset: CallSet, *, by_account: bool = False) -> PeakResult:
-    """Exact peak concurrency overall and per call type (and per account if asked)."""
-    events, names = build_events(callset, by_account=by_account)
+Events = tuple[pl.DataFrame, list[str]]
 
-    total, total_key, by_type = _total_and_type_peaks(events)
-    mix = _mix(events, total_key)
+
+def compute_peaks(
+    callset: CallSet, *, by_account: bool = False, events: Events | None = None
+) -> PeakResult:
+    """Exact peak concurrency overall and per call type (and per account if asked).
+
+    ``events``: the result of :func:`build_events` for the same ``by_account``, when the
+    caller already has it.
+    """
+    frame, names = events or build_events(callset, by_account=by_account)
+    total, total_key, by_type = _total_and_type_peaks(frame)
+    mix = _mix(frame, total_key)
     accounts: dict[str, PeakSet] | None = None
     if by_account:
-        accounts = _account_peaks(events, names)
+        accounts = _account_peaks(frame, names)
     return PeakResult(total=total, by_type=by_type, mix=mix, by_account=accounts)
 
 

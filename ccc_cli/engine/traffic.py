@@ -20,7 +20,7 @@ from ccc_cli.engine.series import (
     parse_every,
     present_types,
 )
-from ccc_cli.engine.sweep import call_starts, micros_to_datetime
+from ccc_cli.engine.sweep import Events, call_starts, micros_to_datetime
 from ccc_cli.normalize.table import CallSet
 from ccc_cli.schema import CALL_TYPE, CALL_TYPES, START
 
@@ -95,9 +95,9 @@ class DailyPeak:
         return max(self.mix, key=lambda t: (self.mix[t], -CALL_TYPES.index(t)))
 
 
-def daily_peaks(callset: CallSet) -> list[DailyPeak]:
+def daily_peaks(callset: CallSet, *, events: Events | None = None) -> list[DailyPeak]:
     """Every local day from the first call's to the last end's, empty days included."""
-    series = compute_series(callset, every=parse_every("1d"), with_peak_instant=True)
+    series = compute_series(callset, every=parse_every("1d"), with_peak_instant=True, events=events)
     types = series.types
     days: list[DailyPeak] = []
     for row in series.frame.iter_rows(named=True):
@@ -143,9 +143,9 @@ class BusyHour:
     weeks: int
 
 
-def busiest_hour_of_week(callset: CallSet) -> BusyHour | None:
+def busiest_hour_of_week(callset: CallSet, *, events: Events | None = None) -> BusyHour | None:
     """The (weekday, local hour) slot with the highest average hourly mean concurrency."""
-    hourly = compute_series(callset, every=parse_every("1h")).frame
+    hourly = compute_series(callset, every=parse_every("1h"), events=events).frame
     if hourly.height == 0:
         return None
     slots = (
