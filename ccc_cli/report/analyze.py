@@ -77,7 +77,7 @@ def render_analysis(console: Console, result: Analysis, callset: CallSet) -> Non
     table = Table(title="Peak concurrent calls", title_justify="left")
     table.add_column("call type")
     table.add_column("peak", justify="right")
-    table.add_column("first reached")
+    table.add_column("first reached", no_wrap=True)
     for w in CPS_WINDOWS_S:
         table.add_column(f"max starts in {w}s", justify="right")
     types = [t for t, n in (peaks.by_type or {}).items() if n.value or t in result.cps.by_type[1]]

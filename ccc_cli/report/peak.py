@@ -57,7 +57,7 @@ def render_peak(console: Console, result: PeakResult, callset: CallSet) -> None:
     table = Table(title=f"Peak concurrent calls (times in {tz})", title_justify="left")
     table.add_column("call type")
     table.add_column("peak", justify="right")
-    table.add_column("first reached")
+    table.add_column("first reached", no_wrap=True)
     table.add_row("total", str(result.total.value), human(result.total.at, tz), style="bold")
     for ctype, peak in result.by_type.items():
         if ctype in present:
