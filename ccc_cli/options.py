@@ -160,6 +160,7 @@ def parse_max_duration(text: str) -> float | None:
 CONFIG_KEYS: Final = (
     "start-col",
     "end-col",
+    "answer-col",
     "duration-col",
     "duration-unit",
     "type-col",

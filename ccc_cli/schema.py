@@ -6,7 +6,9 @@ imports the constants from here.
 The canonical table holds one row per *leg* that occupied capacity (valid, not a
 duplicate, not a ``REACH_PLAN_LIMIT`` rejection). Legs of one call share ``leg_group``;
 ``call_type`` and ``account`` are the call's (taken from its first leg), so every leg of
-a call carries the same values.
+a call carries the same values. ``answer`` is each leg's own answer (connect) time, null
+when the leg was not answered or the input has no answer column; it never changes the
+interval a leg occupies, which always runs from its start (ringing included).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 CALL_ID: Final = "call_id"
 START: Final = "start"
 END: Final = "end"
+# When the call was answered (connected); null when it was not, or when unknown.
+ANSWER: Final = "answer"
 CALL_TYPE: Final = "call_type"
 ACCOUNT: Final = "account"
 LEG_GROUP: Final = "leg_group"
@@ -82,6 +86,7 @@ def canonical_schema(source_files: list[str]) -> pl.Schema:
         CALL_ID: pl.String,
         START: _dtypes()["TIME_DTYPE"],
         END: _dtypes()["TIME_DTYPE"],
+        ANSWER: _dtypes()["TIME_DTYPE"],
         CALL_TYPE: _dtypes()["CALL_TYPE_DTYPE"],
         ACCOUNT: pl.Categorical(),
         LEG_GROUP: _dtypes()["LEG_GROUP_DTYPE"],
@@ -119,6 +124,7 @@ PLAN_LIMIT_STATUS: Final = "REACH_PLAN_LIMIT"
 FIELD_CALL_ID: Final = "call_id"
 FIELD_START: Final = "start"
 FIELD_END: Final = "end"
+FIELD_ANSWER: Final = "answer"
 FIELD_DURATION: Final = "duration"
 FIELD_TYPE: Final = "call_type"
 FIELD_ACCOUNT: Final = "account"
@@ -130,6 +136,7 @@ INPUT_FIELDS: Final[tuple[str, ...]] = (
     FIELD_CALL_ID,
     FIELD_START,
     FIELD_END,
+    FIELD_ANSWER,
     FIELD_DURATION,
     FIELD_TYPE,
     FIELD_ACCOUNT,
@@ -181,6 +188,14 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
         "hangup_time",
         "date_time_disconnect",
         "disconnect_timestamp",
+    ),
+    FIELD_ANSWER: (
+        "answer_time",
+        "answered_at",
+        "answer_stamp",
+        "answer_timestamp",
+        "connect_time",
+        "answertime",
     ),
     FIELD_DURATION: ("duration", "duration_s", "duration_sec", "duration_seconds", "call_duration"),
     FIELD_TYPE: ("call_type", "type", "direction", "call_direction", "calltype"),

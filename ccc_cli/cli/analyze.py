@@ -6,23 +6,28 @@ from typing import Annotated
 
 import typer
 
+from ccc_cli.cli.breaches import FailOnBreachOption
 from ccc_cli.cli.common import (
     DebugOption,
     FormatOption,
     LimitOption,
+    LimitsFileOption,
     LoadRequest,
     OutputFormat,
     PlotOption,
     load,
     print_json,
+    resolve_limits,
     with_load_options,
 )
+from ccc_cli.errors import CheckFailed
 
 
 @with_load_options
 def analyze(
     load_request: LoadRequest,
     limit: LimitOption = None,
+    limits_file: LimitsFileOption = None,
     every: Annotated[
         str | None,
         typer.Option(
@@ -32,6 +37,7 @@ def analyze(
         ),
     ] = None,
     plot: PlotOption = None,
+    fail_on_breach: FailOnBreachOption = False,
     format: FormatOption = OutputFormat.table,
     debug: DebugOption = False,
 ) -> None:
@@ -39,7 +45,8 @@ def analyze(
 
     Row accounting, peak concurrency overall and per type with times, peak call starts
     per second (1 s and 10 s windows), the busiest day and hour of the week, percentiles
-    of the daily peaks, and a chart of concurrency over time.
+    of the daily peaks, and a chart of concurrency over time; with a limit, the breach
+    summary (time at capacity, calls the plan would have rejected, REACH_PLAN_LIMIT rows).
 
     Example: ccc analyze sample_data/ --tz Asia/Ho_Chi_Minh --limit 20
     """
@@ -49,14 +56,19 @@ def analyze(
     from ccc_cli.report.common import stdout_console
     from ccc_cli.report.plot import check_plot_path, plot_series
 
+    limits = resolve_limits(limit, limits_file, required=False)
     width = None if every is None else parse_every(every)
     if plot is not None:
         check_plot_path(plot)
     callset = load(load_request)
-    result = run(callset, limit=limit, every=width)
+    result = run(callset, limits=limits, every=width)
     if plot is not None:
         plot_series(plot, result.chart, title="Concurrent calls", limit=limit)
     if format is OutputFormat.json:
         print_json(analysis_document(result, callset))
     else:
         render_analysis(stdout_console(), result, callset)
+    if fail_on_breach and result.breaches is not None and result.breaches.breached:
+        raise CheckFailed(
+            f"the limit would have rejected {result.breaches.replay.rejected_calls:,} call(s)"
+        )

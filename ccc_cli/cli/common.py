@@ -169,6 +169,19 @@ _LOAD_PARAMS: list[tuple[str, Any, Any]] = [
         None,
     ),
     (
+        "answer_col",
+        Annotated[
+            str | None,
+            _opt(
+                "--answer-col",
+                help="Column with the answer (connect) time (empty or 0: not answered).",
+                panel=COLUMNS_PANEL,
+                metavar="NAME",
+            ),
+        ],
+        None,
+    ),
+    (
         "duration_col",
         Annotated[
             str | None,
@@ -401,6 +414,7 @@ _PATHS = (
 _COLUMN_FLAGS = {
     "start_col": "start",
     "end_col": "end",
+    "answer_col": "answer",
     "duration_col": "duration",
     "type_col": "call_type",
     "id_col": "call_id",
@@ -601,3 +615,29 @@ def parse_instant(text: str, tz: str, *, option: str) -> Any:
             hint="use an ISO date or time, e.g. 2026-11-20 or 2026-11-20T08:00",
         ) from None
     return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tz))
+
+
+LimitsFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--limits",
+        help="Per-account limits: CSV account_id,limit (a 'default' row) or TOML.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
+def resolve_limits(limit: int | None, limits_file: Path | None, *, required: bool) -> Any:
+    """``--limit N`` or ``--limits FILE`` as :class:`~ccc_cli.engine.limits.Limits`."""
+    from ccc_cli.engine.limits import Limits, read_limits
+
+    if limit is not None and limits_file is not None:
+        raise UsageError("--limit and --limits cannot be combined", hint="give one or the other")
+    if limits_file is not None:
+        return read_limits(limits_file)
+    if limit is not None:
+        return Limits(total=limit)
+    if required:
+        raise UsageError("a limit is needed", hint="pass --limit N or --limits FILE")
+    return None

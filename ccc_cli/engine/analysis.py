@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccc_cli.engine.breaches import Breaches, compute_breaches
+from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.series import Every, SeriesResult, compute_series
 from ccc_cli.engine.sweep import PeakResult, build_events, compute_peaks
 from ccc_cli.engine.traffic import (
@@ -30,10 +32,18 @@ class Analysis:
     busiest_day: DailyPeak | None
     busy_hour: BusyHour | None
     chart: SeriesResult
-    limit: int | None
+    limits: Limits | None
+    breaches: Breaches | None
+
+    @property
+    def limit(self) -> int | None:
+        """The one limit on all calls (None without one, or with per-account limits)."""
+        return None if self.limits is None else self.limits.total
 
 
-def analyze(callset: CallSet, *, limit: int | None = None, every: Every | None = None) -> Analysis:
+def analyze(
+    callset: CallSet, *, limits: Limits | None = None, every: Every | None = None
+) -> Analysis:
     """Compute the figures of ``ccc analyze`` (``every``: the chart's bucket width,
     chosen from the time span when None)."""
     # One sort of the events serves every figure.
@@ -48,5 +58,6 @@ def analyze(callset: CallSet, *, limit: int | None = None, every: Every | None =
         busiest_day=busiest if busiest is not None and busiest.value else None,
         busy_hour=busiest_hour_of_week(callset, events=events),
         chart=compute_series(callset, every=every or chart_every(callset), events=events),
-        limit=limit,
+        limits=limits,
+        breaches=None if limits is None else compute_breaches(callset, limits),
     )

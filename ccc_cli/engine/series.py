@@ -125,7 +125,7 @@ def bucket_bounds(first_us: int, last_us: int, every: Every, tz: str) -> pl.Seri
 
 
 @dataclass(frozen=True)
-class _Levels:
+class Levels:
     """The level of one series column (the total or one type) after each instant.
 
     Rows are sorted by (group, t); ``key`` packs them into one sorted int64 so that
@@ -140,9 +140,10 @@ class _Levels:
 _GROUP_SHIFT: Final = 46
 
 
-def _levels(events: pl.DataFrame, grouped: bool, t0: int) -> pl.LazyFrame:
-    """Levels after each instant of ``events`` (sorted by group, then key), with the
-    integral of the level from the group's first instant up to each instant."""
+def level_instants(events: pl.DataFrame, grouped: bool, t0: int) -> pl.LazyFrame:
+    """Levels after each instant of ``events`` (sorted by group, then key; with a
+    ``bucket`` column, carried along), with the integral of the level from the group's
+    first instant up to each instant. Wrap the collected frame in :class:`Levels`."""
     t = pl.col(KEY) // 2
     group = pl.col(ACCOUNT_CODE) if grouped else pl.lit(0, pl.UInt32)
     last = (t != t.shift(-1)).fill_null(True)
@@ -176,7 +177,7 @@ def _levels(events: pl.DataFrame, grouped: bool, t0: int) -> pl.LazyFrame:
     )
 
 
-def _at(levels: _Levels, group: pl.Series, x: pl.Series) -> pl.DataFrame:
+def level_at(levels: Levels, group: pl.Series, x: pl.Series) -> pl.DataFrame:
     """Level at each instant ``x`` of ``group`` (after that instant's events) and the
     integral of the level from the group's start up to ``x``."""
     frame = levels.frame
@@ -211,12 +212,12 @@ def _cell_maxima(levels: pl.LazyFrame, n: int) -> pl.LazyFrame:
 
 
 def _bucket_values(
-    levels: _Levels, maxima: pl.DataFrame, grid: pl.DataFrame, n: int, column: str
+    levels: Levels, maxima: pl.DataFrame, grid: pl.DataFrame, n: int, column: str
 ) -> pl.DataFrame:
     """``<column>_max``, ``<column>_mean`` and the level carried into each bucket, for
     every (group, bucket) row of ``grid``."""
-    at_start = _at(levels, grid[_GROUP], grid["b"])
-    at_end = _at(levels, grid[_GROUP], grid["b_next"])
+    at_start = level_at(levels, grid[_GROUP], grid["b"])
+    at_end = level_at(levels, grid[_GROUP], grid["b_next"])
     cells = (grid[_GROUP] * n + grid[_IDX]).to_frame("cell")
     inside_max = cells.join(maxima, on="cell", how="left", maintain_order="left")["level"]
     width = (grid["b_next"] - grid["b"]).cast(pl.Float64)
@@ -318,8 +319,8 @@ def compute_series(
     }
     # One plan per column (total, each type), run together on all cores; then the
     # maxima inside the buckets, likewise.
-    collected = pl.collect_all([_levels(ev, grouped, t0) for ev in per_column.values()])
-    levels = {c: _Levels(f, t0) for c, f in zip(per_column, collected, strict=True)}
+    collected = pl.collect_all([level_instants(ev, grouped, t0) for ev in per_column.values()])
+    levels = {c: Levels(f, t0) for c, f in zip(per_column, collected, strict=True)}
     found = pl.collect_all([_cell_maxima(levels[c].frame.lazy(), n) for c in per_column])
     maxima = dict(zip(per_column, found, strict=True))
     frame = grid.hstack(
@@ -355,7 +356,7 @@ def compute_series(
 
 
 def _with_peak_instant(
-    frame: pl.DataFrame, levels: dict[str, _Levels], bounds: pl.Series, types: tuple[str, ...]
+    frame: pl.DataFrame, levels: dict[str, Levels], bounds: pl.Series, types: tuple[str, ...]
 ) -> pl.DataFrame:
     """Add ``peak_at`` (first instant of ``total_max`` in the bucket) and the level of each
     type at that instant."""
@@ -379,7 +380,7 @@ def _with_peak_instant(
     at = frame.select(
         pl.when(pl.lit(carried)).then(pl.col("b")).otherwise(pl.col("inside_at"))
     ).to_series()
-    mix = {f"{t}_at_peak": _at(levels[t], frame[_GROUP], at)["level"] for t in types}
+    mix = {f"{t}_at_peak": level_at(levels[t], frame[_GROUP], at)["level"] for t in types}
     return frame.with_columns(
         pl.from_epoch(pl.lit(at), time_unit="us").dt.replace_time_zone("UTC").alias("peak_at"),
         *[pl.lit(v).alias(k) for k, v in mix.items()],
@@ -444,3 +445,9 @@ def _to_us(value: datetime, tz: str) -> int:
     """Microseconds since the epoch; a naive ``value`` is a wall time in ``tz``."""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tz))
     return (aware - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+# Column names of the level tables, for the other engine modules.
+INSTANT: Final = _T
+GROUP: Final = _GROUP
+BUCKET: Final = _IDX

@@ -93,10 +93,10 @@ def activity_intervals(calls: pl.DataFrame, *, linked_groups: int | None) -> lis
         if linked_groups is None
         else pl.col(LEG_GROUP) < linked_groups
     )
-    return [phys.filter(~multi), _merge_legs(phys.filter(multi))]
+    return [phys.filter(~multi), merge_legs(phys.filter(multi))]
 
 
-def _merge_legs(legs: pl.DataFrame) -> pl.DataFrame:
+def merge_legs(legs: pl.DataFrame) -> pl.DataFrame:
     """Union of the leg intervals of each call (``legs`` holds multi-leg calls only)."""
     # Legs of a call sorted by start: a leg opens a new interval when it starts after
     # every earlier leg of its call has ended. Touching legs ([0,10) and [10,20)) form one

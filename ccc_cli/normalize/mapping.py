@@ -23,6 +23,7 @@ FIELD_FLAGS: dict[str, str] = {
     "call_id": "--id-col",
     "start": "--start-col",
     "end": "--end-col",
+    "answer": "--answer-col",
     "duration": "--duration-col",
     "call_type": "--type-col",
     "account": "--account-col",

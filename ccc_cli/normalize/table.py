@@ -36,11 +36,13 @@ from ccc_cli.normalize.times import (
 from ccc_cli.options import LoadOptions
 from ccc_cli.schema import (
     ACCOUNT,
+    ANSWER,
     CALL_ID,
     CALL_TYPE,
     DUPLICATES,
     END,
     FIELD_ACCOUNT,
+    FIELD_ANSWER,
     FIELD_CALL_ID,
     FIELD_DURATION,
     FIELD_END,
@@ -82,6 +84,9 @@ _TYPE_RAW: Final = "__type_raw"
 _S_TXT: Final = "__start_text"
 _E_TXT: Final = "__end_text"
 _D_TXT: Final = "__duration_text"
+_A_TXT: Final = "__answer_text"
+_A_EARLY: Final = "__answer_early"
+_A_LATE: Final = "__answer_late"
 _E_EARLY: Final = "__end_early"
 _E_LATE: Final = "__end_late"
 _DUR_US: Final = "__duration_us"
@@ -96,6 +101,7 @@ _KEPT_COLUMNS: Final = (
     CALL_ID,
     START,
     END,
+    ANSWER,
     _TYPE_RAW,
     ACCOUNT,
     _GROUP,
@@ -226,6 +232,44 @@ def _sample(scan: Scan, column: str) -> pl.Series:
         raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
 
 
+# An epoch of zero in an answer column means "never answered" (e.g. Stringee's call log).
+_ZERO_TEXT: Final = r"^[+-]?0+(\.0*)?$"
+
+
+def _answer_encoding(
+    scan: Scan, column: str, options: LoadOptions, *, explicit: bool, where: str
+) -> TimeEncoding:
+    """How the answer column is read: detected like the end time, from a sample of its
+    answered values.
+
+    Zeros are left out of the sample: a log where most calls went unanswered would
+    otherwise have a median of 0 and its epoch milliseconds read as seconds. A column
+    found by alias that holds no times at all is read as empty (nothing answered), so an
+    unrelated column cannot make a file unreadable; one named by --answer-col must parse.
+    """
+    dtype = scan.frame.collect_schema()[column]
+    raw = pl.col(column)
+    if dtype == pl.String:
+        text = clean_text(raw)
+        keep = text.is_not_null() & ~text.str.contains(_ZERO_TEXT)
+    elif dtype.is_numeric():
+        keep = raw.is_not_null() & (raw != 0)
+    else:
+        keep = raw.is_not_null()
+    try:
+        sample = scan.frame.select(raw).filter(keep).head(_SAMPLE_ROWS).collect().to_series()
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+    try:
+        return detect_encoding(
+            sample, epoch_unit=options.epoch_unit, time_format=options.time_format, where=where
+        )
+    except InputError:
+        if explicit:
+            raise
+        return TimeEncoding("empty")
+
+
 @dataclass(frozen=True, slots=True)
 class _FilePlan:
     valid: pl.LazyFrame
@@ -251,6 +295,7 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     assert start_col is not None  # resolve_columns guarantees a start column
     end_col = col(FIELD_END)
     dur_col = col(FIELD_DURATION)
+    answer_col = col(FIELD_ANSWER)
     for name, column in ((FIELD_START, start_col), (FIELD_END, end_col)):
         if column is not None:
             encodings[name] = detect_encoding(
@@ -259,6 +304,14 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
                 time_format=options.time_format,
                 where=where(column),
             )
+    if answer_col is not None:
+        encodings[FIELD_ANSWER] = _answer_encoding(
+            scan,
+            answer_col,
+            options,
+            explicit=FIELD_ANSWER in options.columns,
+            where=where(answer_col),
+        )
 
     # The frame is built in stages, each naming its results, so that every parse runs
     # once per row (Polars does not always share common subexpressions of one stage).
@@ -270,6 +323,8 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         stage0[_E_TXT] = cleaned(end_col)
     if dur_col is not None:
         stage0[_D_TXT] = cleaned(dur_col)
+    if answer_col is not None:
+        stage0[_A_TXT] = cleaned(answer_col)
 
     start = time_expr(
         pl.col(_S_TXT), encodings[FIELD_START], tz, dtype=schema[start_col], cleaned=True
@@ -290,6 +345,20 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         stage1[_DUR_US] = micros_expr(
             pl.col(_D_TXT), options.duration_unit, schema[dur_col], cleaned=True
         )
+    if answer_col is not None:
+        answer_enc = encodings[FIELD_ANSWER]
+        stage1[_A_EARLY] = time_expr(
+            pl.col(_A_TXT), answer_enc, tz, dtype=schema[answer_col], cleaned=True
+        )
+        if answer_enc.naive and tz != "UTC":
+            stage1[_A_LATE] = time_expr(
+                pl.col(_A_TXT),
+                answer_enc,
+                tz,
+                dtype=schema[answer_col],
+                ambiguous="latest",
+                cleaned=True,
+            )
 
     end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
     if end_col is not None:
@@ -318,6 +387,19 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     is_rejected = status.str.contains(f"(?i){PLAN_LIMIT_STATUS}").fill_null(False)
 
     start_, end_ = pl.col(_START_TMP), pl.col(_END_TMP)
+    # The answer never makes a row invalid: one outside [start, end] (epoch 0 included)
+    # means the leg was not answered, or the value cannot be trusted.
+    answer: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
+    if answer_col is not None:
+        answer = pl.col(_A_EARLY)
+        if _A_LATE in stage1:
+            # A repeated wall-clock hour, as for the end: the second reading when the
+            # first falls before the start.
+            a_early, a_late = pl.col(_A_EARLY), pl.col(_A_LATE)
+            answer = (
+                pl.when((a_early < start_) & (a_late >= start_)).then(a_late).otherwise(a_early)
+            )
+        answer = pl.when((answer >= start_) & (answer <= end_)).then(answer)
     too_long = (
         (end_ - start_) > pl.duration(microseconds=round(options.max_duration_s * 1_000_000))
         if options.max_duration_s is not None
@@ -361,6 +443,7 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         _clean_id(text_or_null(col(FIELD_CALL_ID))).alias(CALL_ID),
         pl.col(_START_TMP).alias(START),
         pl.col(_END_TMP).alias(END),
+        answer.alias(ANSWER),
         text_or_null(type_col).cast(pl.Categorical).alias(_TYPE_RAW),
         _clean_id(text_or_null(col(FIELD_ACCOUNT))).cast(pl.Categorical).alias(ACCOUNT),
         _clean_id(text_or_null(col(FIELD_GROUP))).alias(_GROUP),

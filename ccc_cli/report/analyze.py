@@ -11,6 +11,7 @@ from ccc_cli.engine.analysis import Analysis
 from ccc_cli.engine.series import TOTAL
 from ccc_cli.engine.traffic import CPS_WINDOWS_S, Rate
 from ccc_cli.normalize.table import CallSet
+from ccc_cli.report.breaches import breach_summary_lines, breaches_document
 from ccc_cli.report.chart import ConcurrencyChart
 from ccc_cli.report.common import accounting_line
 from ccc_cli.report.peak import mix_sentence, peak_document
@@ -61,6 +62,16 @@ def analysis_document(result: Analysis, callset: CallSet) -> dict[str, Any]:
         }
     )
     doc["limit"] = result.limit
+    if result.breaches is not None:
+        full = breaches_document(result.breaches, callset)
+        doc["breaches"] = {
+            key: full[key]
+            for key in ("limit", "capacity", "over_limit", "replay", "breached")
+            + (("limits",) if "limits" in full else ())
+        }
+        doc["breaches"]["observed_rejections"] = {
+            k: v for k, v in full["observed_rejections"].items() if k != "rows"
+        }
     doc["chart"] = {"every": result.chart.every.text, "buckets": series_records(result.chart)}
     return doc
 
@@ -120,6 +131,8 @@ def render_analysis(console: Console, result: Analysis, callset: CallSet) -> Non
             f"busiest hour of the week: {h.weekday} {h.hour:02d}:00-{h.hour + 1:02d}:00, "
             f"mean {h.mean_erlangs:.2f} Erlangs over {h.weeks} week(s), max {h.max_level}"
         )
+    if result.breaches is not None:
+        lines += breach_summary_lines(result.breaches, tz)
     if result.limit is not None:
         headroom = result.limit - peaks.total.value
         lines.append(

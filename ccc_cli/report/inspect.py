@@ -13,7 +13,7 @@ from ccc_cli.normalize.mapping import FIELD_FLAGS
 from ccc_cli.normalize.table import CallSet, FileReport
 from ccc_cli.report.common import accounting_line, inputs_document
 from ccc_cli.report.timefmt import human, iso
-from ccc_cli.schema import END, REASON, SOURCE_FILE, SOURCE_ROW, START
+from ccc_cli.schema import ANSWER, END, REASON, SOURCE_FILE, SOURCE_ROW, START
 
 SAMPLE_ROWS = 5
 
@@ -44,7 +44,7 @@ def _rows_doc(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
     for row in frame.to_dicts():
         out.append(
             {
-                k: (iso(v, tz) if k in (START, END) else v if k != SOURCE_FILE else str(v))
+                k: (iso(v, tz) if k in (START, END, ANSWER) else v if k != SOURCE_FILE else str(v))
                 for k, v in row.items()
             }
         )

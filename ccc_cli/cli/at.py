@@ -1,0 +1,93 @@
+"""``ccc at``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ccc_cli.cli.common import (
+    DebugOption,
+    FormatOption,
+    LoadRequest,
+    OutputFormat,
+    load,
+    parse_instant,
+    print_json,
+    with_load_options,
+)
+from ccc_cli.errors import UsageError
+
+
+def parse_window(text: str) -> int:
+    """``--window``: whole seconds either side of the instant, 1s to 24h."""
+    from ccc_cli.engine.at import MAX_WINDOW_S
+    from ccc_cli.options import parse_duration
+
+    seconds = parse_duration(text, option="--window")
+    if not 1 <= seconds <= MAX_WINDOW_S or seconds != int(seconds):
+        raise UsageError(
+            f"bad --window value {text!r}", hint="give whole seconds from 1s to 24h, e.g. 90s, 10m"
+        )
+    return int(seconds)
+
+
+@with_load_options
+def at(
+    load_request: LoadRequest,
+    instant: Annotated[
+        str,
+        typer.Option(
+            "--time",
+            "-t",
+            help="The instant to look at (ISO; in --tz without an offset).",
+            show_default=False,
+        ),
+    ],
+    window: Annotated[
+        str,
+        typer.Option(
+            "--window",
+            help="How far either side of --time to show minutes and rejections (90s, 10m, 1h).",
+        ),
+    ] = "10m",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            help="The plan's concurrent-call limit: would a call at --time have been rejected?",
+        ),
+    ] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(
+            "--account",
+            help="Only this account's calls ('(none)': rows without an account).",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOption = OutputFormat.table,
+    debug: DebugOption = False,
+) -> None:
+    """The calls active at one instant: support's answer to a REACH_PLAN_LIMIT complaint.
+
+    Counts the calls active at --time (half-open: a call ending at that instant is over,
+    one starting then counts) by type, lists them (ringing or talking when the data has
+    an answer time), and with --limit says whether a new call would have been rejected.
+    Then the maximum per minute around the instant and the REACH_PLAN_LIMIT rows near it.
+
+    Example: ccc at cdr.csv --time '2026-11-20 10:32:05' --tz Asia/Ho_Chi_Minh --limit 7
+    """
+    from ccc_cli.engine.at import snapshot
+    from ccc_cli.report.at import render_snapshot, snapshot_document
+    from ccc_cli.report.common import stdout_console
+
+    when = parse_instant(instant, load_request.options.tz, option="--time")
+    window_s = parse_window(window)
+    callset = load(load_request)
+    result = snapshot(callset, at=when, window_s=window_s, limit=limit, account=account)
+    if format is OutputFormat.json:
+        print_json(snapshot_document(result))
+    else:
+        render_snapshot(stdout_console(), result, callset)

@@ -1,0 +1,192 @@
+"""``ccc at``: the sentence support reads out, the active calls, the minutes around."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ccc_cli.engine.at import LEGS, LEVEL, STATE, Snapshot
+from ccc_cli.engine.series import BUCKET_START, TOTAL
+from ccc_cli.normalize.table import CallSet
+from ccc_cli.report.common import accounting_line
+from ccc_cli.report.timefmt import human, iso
+from ccc_cli.schema import ACCOUNT, CALL_ID, CALL_TYPE, END, PLAN_LIMIT_STATUS, START
+
+# Active calls listed on the screen; all of them are in --format json.
+MAX_CALL_ROWS: Final = 50
+
+
+def _records(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
+    records = frame.to_dicts()
+    for record in records:
+        for key, value in record.items():
+            if hasattr(value, "isoformat"):
+                record[key] = iso(value, tz)
+    return records
+
+
+def snapshot_document(snap: Snapshot) -> dict[str, Any]:
+    """The ``--format json`` document of ``ccc at``."""
+    tz = snap.tz
+    doc: dict[str, Any] = {
+        "time": iso(snap.at, tz),
+        "timezone": tz,
+        "level": snap.level,
+        "by_type": dict(snap.by_type),
+    }
+    if snap.limit is not None:
+        doc["limit"] = snap.limit
+        doc["headroom"] = snap.headroom
+        doc["would_reject"] = snap.would_reject
+    doc["calls"] = _records(snap.calls, tz)
+    doc["around"] = _records(snap.around, tz)
+    doc["observed_rejections"] = _records(snap.observed_rejections, tz)
+    return doc
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def snapshot_sentence(snap: Snapshot) -> str:
+    """``at 2026-11-20 10:32:05 Asia/Ho_Chi_Minh: 7 calls (2 inbound, ...) on a plan of 7:
+    a new call would have been rejected (REACH_PLAN_LIMIT)``."""
+    head = f"at {human(snap.at, snap.tz)} {snap.tz}"
+    if snap.account is not None:
+        head += f", account {snap.account}"
+    mix = ", ".join(f"{n} {t}" for t, n in snap.by_type.items() if n)
+    text = f"{head}: {_plural(snap.level, 'call')}" + (f" ({mix})" if mix else "")
+    if snap.limit is None or snap.headroom is None:
+        return text
+    text += f" on a plan of {snap.limit}: "
+    if snap.would_reject:
+        text += f"a new call would have been rejected ({PLAN_LIMIT_STATUS})"
+        if snap.headroom < 0:
+            text += f"; {-snap.headroom} over the plan"
+        return text
+    return text + f"room for {_plural(snap.headroom, 'more call')}"
+
+
+def _cell(value: Any) -> str:
+    return "-" if value is None else escape(str(value))
+
+
+def render_snapshot(console: Console, snap: Snapshot, callset: CallSet) -> None:
+    """The screen of ``ccc at``: the sentence, the active calls, the minute-by-minute
+    maxima around the instant, and the rejections observed near it."""
+    tz = snap.tz
+    console.print(snapshot_sentence(snap), markup=False)
+    console.print()
+
+    if snap.calls.height:
+        calls = Table(
+            title=f"Calls active at {human(snap.at, tz)} (times in {tz})", title_justify="left"
+        )
+        for name in ("call id", "type", "account", "start", "end"):
+            calls.add_column(name, no_wrap=name in ("start", "end"))
+        calls.add_column("legs", justify="right")
+        if snap.has_answer:
+            calls.add_column("state")
+        for row in snap.calls.head(MAX_CALL_ROWS).iter_rows(named=True):
+            cells = [
+                _cell(row[CALL_ID]),
+                str(row[CALL_TYPE]),
+                _cell(row[ACCOUNT]),
+                human(row[START], tz),
+                human(row[END], tz),
+                str(row[LEGS]),
+            ]
+            if snap.has_answer:
+                cells.append(_cell(row[STATE]))
+            calls.add_row(*cells)
+        console.print(calls)
+        if snap.calls.height > MAX_CALL_ROWS:
+            console.print(
+                f"... and {snap.calls.height - MAX_CALL_ROWS:,} more (all of them: --format json)"
+            )
+        if not snap.has_answer:
+            console.print("(no answer-time column: ringing and talking calls look alike)")
+        console.print()
+
+    _render_around(console, snap)
+    _render_rejections(console, snap)
+    console.print(accounting_line(callset.accounting))
+
+
+def _render_around(console: Console, snap: Snapshot) -> None:
+    tz = snap.tz
+    frame = snap.around
+    if frame.height == 0:
+        return
+    one_day = frame[BUCKET_START].dt.date().n_unique() == 1
+    fmt = "%H:%M" if one_day else "%Y-%m-%d %H:%M"
+    minutes = Table(
+        title=f"Max concurrent calls per minute, {_window(snap)} either side (times in {tz})",
+        title_justify="left",
+    )
+    minutes.add_column("minute", no_wrap=True)
+    minutes.add_column("max", justify="right")
+    minutes.add_column("mean", justify="right")
+    minutes.add_column("starts", justify="right")
+    minutes.add_column("")
+    # Aware datetimes compare as instants, whatever their zones.
+    at = snap.at
+    starts = frame[BUCKET_START].to_list()
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        bucket = row[BUCKET_START]
+        holds_t = bucket <= at and (i + 1 == len(starts) or at < starts[i + 1])
+        notes = []
+        if holds_t:
+            notes.append("<- time")
+        peak = row[f"{TOTAL}_max"]
+        if snap.limit is not None and peak >= snap.limit:
+            notes.append("over the plan" if peak > snap.limit else "at the plan limit")
+        minutes.add_row(
+            bucket.strftime(fmt),
+            str(peak),
+            f"{row[f'{TOTAL}_mean']:.2f}",
+            str(row[f"{TOTAL}_starts"]),
+            ", ".join(notes),
+            style="bold" if holds_t else None,
+        )
+    console.print(minutes)
+    console.print()
+
+
+def _render_rejections(console: Console, snap: Snapshot) -> None:
+    tz = snap.tz
+    rows = snap.observed_rejections
+    span = _window(snap)
+    if rows.height == 0:
+        console.print(f"{PLAN_LIMIT_STATUS} rows within {span} of the time: none")
+        return
+    table = Table(
+        title=f"{PLAN_LIMIT_STATUS} rows within {span} of the time (times in {tz})",
+        title_justify="left",
+    )
+    table.add_column("start", no_wrap=True)
+    table.add_column("call id")
+    table.add_column("type")
+    table.add_column("account")
+    table.add_column("level then", justify="right")
+    for row in rows.iter_rows(named=True):
+        table.add_row(
+            human(row[START], tz),
+            _cell(row[CALL_ID]),
+            str(row[CALL_TYPE]),
+            _cell(row[ACCOUNT]),
+            str(row[LEVEL]),
+        )
+    console.print(table)
+
+
+def _window(snap: Snapshot) -> str:
+    s = snap.window_s
+    for unit, size in (("h", 3600), ("m", 60)):
+        if s % size == 0:
+            return f"{s // size}{unit}"
+    return f"{s}s"

@@ -1,0 +1,218 @@
+"""``ccc breaches`` and ``ccc check``: JSON documents and screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from ccc_cli.engine.breaches import JUSTIFIED, NO_LIMIT, NO_TIME, UNEXPECTED, Breaches
+from ccc_cli.engine.capacity import FROM, TO, Intervals
+from ccc_cli.engine.limits import Limits
+from ccc_cli.engine.replay import ReplayResult
+from ccc_cli.normalize.table import CallSet
+from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.timefmt import human, iso
+from ccc_cli.schema import START
+
+SHOWN = 10
+# Short names for narrow table cells.
+SHORT_TYPES = {
+    "inbound": "in",
+    "outbound": "out",
+    "internal": "int",
+    "app_to_app": "app",
+    "otp": "otp",
+    "other": "oth",
+}
+
+
+def limits_document(limits: Limits) -> dict[str, Any]:
+    if limits.total is not None:
+        return {"limit": limits.total}
+    return {
+        "limit": None,
+        "limits": {"accounts": dict(limits.per_account), "default": limits.default},
+    }
+
+
+def intervals_records(intervals: Intervals, tz: str) -> list[dict[str, Any]]:
+    out = []
+    for row in intervals.frame.iter_rows(named=True):
+        record: dict[str, Any] = {}
+        if "account" in row:
+            record["account"] = row["account"]
+        record |= {
+            "from": iso(row[FROM], tz),
+            "to": iso(row[TO], tz),
+            "seconds": row["seconds"],
+            "limit": row["limit"],
+            "max_level": row["max_level"],
+            "at_max": iso(row["at_max"], tz),
+            "by_type_at_max": {
+                t: row[f"{t}_at_max"] for t in intervals.types if row[f"{t}_at_max"]
+            },
+            "starts_inside": row["starts_inside"],
+        }
+        out.append(record)
+    return out
+
+
+def intervals_totals(intervals: Intervals, tz: str) -> dict[str, Any]:
+    return {
+        "intervals": intervals.count,
+        "seconds": intervals.total_seconds,
+        "days_affected": intervals.days_affected(tz),
+    }
+
+
+def replay_document(result: ReplayResult, tz: str) -> dict[str, Any]:
+    return {
+        "calls": result.calls,
+        "rejected_calls": result.rejected_calls,
+        "rejected_rate": result.rejected_rate,
+        "by_type": result.by_type(),
+        "by_account": result.by_account(),
+        "first_rejection": iso(result.first_rejection, tz),
+        "episodes": result.episodes,
+        "sequential_events": result.sequential_events,
+        "events": result.events,
+    }
+
+
+def _rows(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
+    return [
+        {k: iso(v, tz) if hasattr(v, "isoformat") else v for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def breaches_document(result: Breaches, callset: CallSet) -> dict[str, Any]:
+    """The ``--format json`` document of ``ccc breaches``."""
+    tz = callset.tz
+    observed = result.observed
+    return {
+        **limits_document(result.limits),
+        "timezone": tz,
+        "capacity_intervals": intervals_records(result.capacity, tz),
+        "capacity": intervals_totals(result.capacity, tz),
+        "over_limit_intervals": intervals_records(result.over, tz),
+        "over_limit": intervals_totals(result.over, tz),
+        "replay": replay_document(result.replay, tz),
+        "observed_rejections": {
+            "count": observed.count(),
+            "justified": observed.count(JUSTIFIED),
+            "unexpected": observed.count(UNEXPECTED),
+            "no_limit": observed.count(NO_LIMIT),
+            "no_time": observed.count(NO_TIME),
+            "rows": _rows(observed.rows, tz),
+        },
+        "breached": result.breached,
+        **{k: v for k, v in inputs_document(callset).items() if k != "timezone"},
+    }
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def _clock(start: Any, end: Any, tz: str) -> str:
+    """The end of an interval: only its time of day when on the same local day."""
+    text = human(end, tz)
+    same_day = human(start, tz)[:10] == text[:10]
+    return text[11:] if same_day else text
+
+
+def breach_summary_lines(result: Breaches, tz: str) -> list[str]:
+    """The few lines ``ccc analyze --limit`` shows."""
+    cap, over, rep = result.capacity, result.over, result.replay
+    lines = [
+        f"at capacity: {cap.count:,} interval(s), {_duration(cap.total_seconds)} in all, "
+        f"on {cap.days_affected(tz)} day(s); over the limit: {over.count:,} interval(s), "
+        f"{_duration(over.total_seconds)}",
+    ]
+    if rep.rejected_calls:
+        kinds = ", ".join(f"{n:,} {t}" for t, n in rep.by_type().items())
+        lines.append(
+            f"the plan would have rejected {rep.rejected_calls:,} of {rep.calls:,} calls "
+            f"({rep.rejected_rate:.3%}: {kinds}), the first at {human(rep.first_rejection, tz)}"
+        )
+    else:
+        lines.append(f"the plan would have rejected none of the {rep.calls:,} calls")
+    obs = result.observed
+    if obs.count():
+        lines.append(
+            f"REACH_PLAN_LIMIT rows in the log: {obs.count():,} ({obs.count(JUSTIFIED):,} "
+            f"justified, {obs.count(UNEXPECTED):,} unexpected: level below the limit)"
+        )
+    return lines
+
+
+def render_breaches(console: Console, result: Breaches, callset: CallSet) -> None:
+    """Summary, the longest intervals, rejected calls by type/account, observed rows."""
+    tz = callset.tz
+    console.print(f"[bold]ccc breaches[/bold]: {result.limits.describe()} (times in {tz})")
+    for line in breach_summary_lines(result, tz):
+        console.print(line, markup=False)
+    cap = result.capacity
+    if cap.count:
+        longest = cap.frame.sort(["seconds", FROM], descending=[True, False]).head(SHOWN)
+        table = Table(
+            title=f"Longest {longest.height} of {cap.count:,} intervals at capacity "
+            "(types: in/out/int/app/otp/oth)",
+            title_justify="left",
+        )
+        if "account" in longest.columns:
+            table.add_column("account")
+        for name in ("from", "to", "length", "max", "starts", "types at max"):
+            table.add_column(
+                name,
+                justify="right" if name in ("max", "starts") else "left",
+                no_wrap=name in ("from", "to"),
+            )
+        for row in longest.iter_rows(named=True):
+            mix = " ".join(
+                f"{row[f'{t}_at_max']} {SHORT_TYPES[t]}" for t in cap.types if row[f"{t}_at_max"]
+            )
+            cells = [row["account"]] if "account" in row else []
+            cells += [
+                human(row[FROM], tz),
+                _clock(row[FROM], row[TO], tz),
+                _duration(row["seconds"]),
+                str(row["max_level"]),
+                str(row["starts_inside"]),
+                mix,
+            ]
+            table.add_row(*cells)
+        console.print(table)
+    rep = result.replay
+    if rep.rejected_calls and len(rep.by_account()) > 1:
+        table = Table(title="Rejected calls by account", title_justify="left")
+        table.add_column("account")
+        table.add_column("rejected", justify="right")
+        for account, n in sorted(rep.by_account().items(), key=lambda kv: -kv[1]):
+            table.add_row(account, f"{n:,}")
+        console.print(table)
+    obs = result.observed.rows.filter(pl.col("verdict") == UNEXPECTED).head(SHOWN)
+    if obs.height:
+        table = Table(
+            title="Unexpected REACH_PLAN_LIMIT rows (level below the limit)", title_justify="left"
+        )
+        for name in ("call_id", "start", "call_type", "account", "level", "limit"):
+            table.add_column(name, no_wrap=name == "start")
+        for row in obs.iter_rows(named=True):
+            table.add_row(
+                str(row["call_id"]),
+                human(row[START], tz),
+                str(row["call_type"]),
+                str(row["account"]),
+                str(row["level"]),
+                str(row["limit"]),
+            )
+        console.print(table)
+    console.print(accounting_line(callset.accounting), markup=False)
