@@ -73,7 +73,9 @@ def test_breaches_worked_example(data: Path) -> None:
 
 def test_breaches_json_and_rejected_out(runner: CliRunner, data: Path, tmp_path: Path) -> None:
     out = tmp_path / "rejected.csv"
-    r = runner.invoke(app, ["breaches", str(data), "--limit", "2", "--rejected-out", str(out), "--format", "json"])
+    r = runner.invoke(
+        app, ["breaches", str(data), "--limit", "2", "--rejected-out", str(out), "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     callset = load_calls([data])
@@ -117,7 +119,9 @@ def test_breaches_table_and_fail_on_breach(runner: CliRunner, data: Path) -> Non
         (["--limit", "2", "--max-reject-rate", "0.5"], 0, "ccc check: PASS: 3 of 7"),
     ],
 )
-def test_check_exit_codes(runner: CliRunner, data: Path, extra: list[str], code: int, line: str) -> None:
+def test_check_exit_codes(
+    runner: CliRunner, data: Path, extra: list[str], code: int, line: str
+) -> None:
     r = runner.invoke(app, ["check", str(data), *extra])
     assert r.exit_code == code, r.output
     assert r.stdout.startswith(line)
@@ -161,7 +165,9 @@ def test_analyze_with_limit(runner: CliRunner, data: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "at capacity: 1 interval(s), 0m08s in all, on 1 day(s)" in r.stdout
     assert "the plan would have rejected 3 of 7 calls" in r.stdout
-    r = runner.invoke(app, ["analyze", str(data), "--limit", "2", "--format", "json", "--fail-on-breach"])
+    r = runner.invoke(
+        app, ["analyze", str(data), "--limit", "2", "--format", "json", "--fail-on-breach"]
+    )
     assert r.exit_code == ExitCode.CHECK_FAILED
     doc = json.loads(r.stdout)
     assert doc["breaches"]["replay"]["rejected_calls"] == 3

@@ -89,7 +89,7 @@ def call_table(callset: CallSet) -> pl.DataFrame:
             .sort(START, _ORDER)
             .unique(subset=LEG_GROUP, keep="first", maintain_order=True)
         )
-        calls = pl.concat([calls.filter(~multi), firsts]).sort(_ORDER)
+        calls = pl.concat([calls.filter(~multi), firsts])
     return calls.select(
         pl.col(LEG_GROUP).alias(_CALL),
         pl.col(_ORDER).cast(pl.Int64),
@@ -263,7 +263,13 @@ def replay(callset: CallSet, limits: Limits) -> ReplayResult:
             pl.Series("level_at_arrival", levels, dtype=pl.Int64),
             pl.Series("limit", applied, dtype=pl.Int64),
         )
-        .join(calls, on=_CALL, how="left", maintain_order="left")
+        .join(
+            # Look up only the rejected calls, not every call.
+            calls.filter(pl.col(_CALL).is_in(picked[_CALL].implode())),
+            on=_CALL,
+            how="left",
+            maintain_order="left",
+        )
         .select(
             CALL_ID,
             pl.from_epoch(START, time_unit="us").dt.replace_time_zone("UTC").alias(START),
