@@ -12,13 +12,40 @@ from pathlib import Path
 
 import polars as pl
 
+from ccc_cli.engine.analysis import Analysis, analyze
+from ccc_cli.engine.at import Snapshot, snapshot
+from ccc_cli.engine.breaches import Breaches, compute_breaches
+from ccc_cli.engine.limits import Limits, read_limits
+from ccc_cli.engine.replay import ReplayResult, replay
+from ccc_cli.engine.series import Every, SeriesResult, compute_series, parse_every
 from ccc_cli.engine.sweep import PeakResult, compute_peaks
 from ccc_cli.load.reader import scan_frame, scan_source
 from ccc_cli.load.sources import expand_paths
 from ccc_cli.normalize.table import CallSet, ProgressSink, build_callset
 from ccc_cli.options import LoadOptions
 
-__all__ = ["CallSet", "LoadOptions", "PeakResult", "compute_peaks", "load_calls", "load_frame"]
+__all__ = [
+    "Analysis",
+    "Breaches",
+    "CallSet",
+    "Every",
+    "Limits",
+    "LoadOptions",
+    "PeakResult",
+    "ReplayResult",
+    "SeriesResult",
+    "Snapshot",
+    "analyze",
+    "compute_breaches",
+    "compute_peaks",
+    "compute_series",
+    "load_calls",
+    "load_frame",
+    "parse_every",
+    "read_limits",
+    "replay",
+    "snapshot",
+]
 
 
 def load_calls(

@@ -279,6 +279,13 @@ class _FilePlan:
     report_stub: FileReport
 
 
+def _not_before_start(early: pl.Expr, late: pl.Expr) -> pl.Expr:
+    """A time in a repeated wall-clock hour: its second reading when the first would fall
+    before the call's start (see ccc_cli.normalize.times)."""
+    start = pl.col(_START_TMP)
+    return pl.when((early < start) & (late >= start)).then(late).otherwise(early)
+
+
 def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePlan:
     mapping = resolve_columns(scan.columns, options.columns, label=scan.source.label)
     schema = scan.frame.collect_schema()
@@ -364,14 +371,7 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     if end_col is not None:
         end_parsed = pl.col(_E_EARLY)
         if _E_LATE in stage1:
-            # A repeated wall-clock hour: take its second reading when the first would
-            # end the call before it started (see ccc_cli.normalize.times).
-            early, late = pl.col(_E_EARLY), pl.col(_E_LATE)
-            end_parsed = (
-                pl.when((early < pl.col(_START_TMP)) & (late >= pl.col(_START_TMP)))
-                .then(late)
-                .otherwise(early)
-            )
+            end_parsed = _not_before_start(pl.col(_E_EARLY), pl.col(_E_LATE))
     if dur_col is not None:
         # The end column wins; the duration fills in where the end is empty.
         from_duration = pl.col(_START_TMP) + pl.duration(microseconds=pl.col(_DUR_US))
@@ -393,12 +393,7 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     if answer_col is not None:
         answer = pl.col(_A_EARLY)
         if _A_LATE in stage1:
-            # A repeated wall-clock hour, as for the end: the second reading when the
-            # first falls before the start.
-            a_early, a_late = pl.col(_A_EARLY), pl.col(_A_LATE)
-            answer = (
-                pl.when((a_early < start_) & (a_late >= start_)).then(a_late).otherwise(a_early)
-            )
+            answer = _not_before_start(pl.col(_A_EARLY), pl.col(_A_LATE))
         answer = pl.when((answer >= start_) & (answer <= end_)).then(answer)
     too_long = (
         (end_ - start_) > pl.duration(microseconds=round(options.max_duration_s * 1_000_000))
