@@ -9,14 +9,17 @@ occupying anything. A call is admitted or rejected as a whole, at its first star
 admitted call occupies every interval in which one of its legs is active.
 
 Speed: the replay is sequential, but it can only differ from the plain sweep (the log's
-own level ``L``) from the first arrival at ``L >= limit``; and once every call rejected
-since then has ended, the replay's active calls are the log's again. So the level of the
-log, computed vectorised, finds each *episode*'s first arrival; only the events of the
-episode (until the last rejected call would have ended) are stepped through one by one.
+own level ``L``, computed vectorised) from the first arrival at ``L >= limit``, and the two
+agree again once every call rejected in that *episode* has ended. Inside an episode the
+replay's level is ``L`` minus the rejected calls still occupying capacity, so only two
+kinds of events need a sequential step: arrivals where ``L >= limit`` (the only ones that
+can be rejected) and the later events of calls already rejected. Everything else is the
+log's own sweep. The same pass replays many limits at once (the sizing curve).
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -103,21 +106,25 @@ def call_table(callset: CallSet) -> pl.DataFrame:
 def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) -> pl.DataFrame:
     """The replay's events, sorted by (account), time, ends before starts, input order.
 
-    Columns: ``t``, ``is_start``, ``arrival`` (the call's first start), ``delta`` (+1, -1,
-    or 0 for a zero-length arrival), ``call``, ``call_end`` (the call's last end),
-    ``group`` (account name, or "" when not by account), ``plain`` (the log's level just
-    before the event).
+    Columns: ``key`` (time * 2 + is_start), ``arrival`` (the call's first start),
+    ``delta`` (+1, -1, or 0 for a zero-length arrival), ``call``, ``call_end`` (the
+    end of the call's last occupying interval), ``group`` (account name, or "" when not by account), ``plain``
+    (the log's level just before the event).
     """
-    rows = callset.calls.with_row_index(_ORDER).select(
-        pl.col(LEG_GROUP).alias(_CALL),
-        pl.col(_ORDER).cast(pl.Int64),
-        pl.col(START).dt.epoch("us").alias("start"),
-        pl.col(END).dt.epoch("us").alias("end"),
-        pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT).alias(ACCOUNT),
-    )
-    # A call of one leg is one interval: its arrival and its end, in input order already.
-    intervals = rows.filter(pl.col(_CALL) >= callset.linked_groups).with_columns(
-        pl.col("start").alias("first"), pl.col("end").alias("call_end")
+    account = [pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT)] if by_account else []
+    # A call of one leg is one interval: its arrival and its end.
+    intervals = (
+        callset.calls.with_row_index(_ORDER)
+        .filter(pl.col(LEG_GROUP) >= callset.linked_groups)
+        .select(
+            pl.col(LEG_GROUP).alias(_CALL),
+            pl.col(_ORDER).cast(pl.Int64),
+            pl.col(START).dt.epoch("us").alias("start"),
+            pl.col(END).dt.epoch("us").alias("end"),
+            pl.col(START).dt.epoch("us").alias("first"),
+            pl.col(END).dt.epoch("us").alias("call_end"),
+            *account,
+        )
     )
     if callset.linked_groups:
         # Multi-leg calls: the union of their legs, and their first start and last end.
@@ -128,6 +135,9 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
             CALL_TYPE,
             ACCOUNT,
         )
+        firsts = calls.filter(pl.col(_CALL) < callset.linked_groups).select(
+            _CALL, _ORDER, *([ACCOUNT] if by_account else [])
+        )
         merged = (
             merge_legs(legs)
             .select(
@@ -135,133 +145,201 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
                 "start",
                 "end",
                 pl.col("start").min().over(LEG_GROUP).alias("first"),
-                pl.col("end").max().over(LEG_GROUP).alias("call_end"),
+                # The end of its last occupying interval (a zero-length leg occupies nothing).
+                pl.col("end")
+                .filter(pl.col("end") > pl.col("start"))
+                .max()
+                .over(LEG_GROUP)
+                .alias("call_end"),
             )
-            .join(calls.select(_CALL, _ORDER, ACCOUNT), on=_CALL, how="left")
+            .join(firsts, on=_CALL, how="left")
         )
-        intervals = pl.concat([intervals, merged.select(intervals.columns)]).sort(
-            _ORDER, maintain_order=True
-        )
+        intervals = pl.concat([intervals, merged.select(intervals.columns)])
     arrival = pl.col("start") == pl.col("first")
     occupies = pl.col("end") > pl.col("start")
     # Every call arrives once, at its first start (even a zero-length one); every
-    # non-empty interval occupies capacity from its start to its end. Starts are listed
-    # in input order, so a stable sort on the packed key (time * 2 + is_start, ends
-    # first) keeps calls arriving at the same instant in input order.
+    # non-empty interval occupies capacity from its start to its end. The packed key
+    # (time * 2 + is_start) puts ends first; the input order breaks ties between calls
+    # arriving at the same instant.
     starts = intervals.filter(arrival | occupies).select(
         (pl.col("start") * 2 + 1).alias("key"),
+        _ORDER,
         arrival.alias("arrival"),
         occupies.cast(pl.Int32).alias("delta"),
         _CALL,
         "call_end",
-        ACCOUNT,
+        *([ACCOUNT] if by_account else []),
     )
     ends = intervals.filter(occupies).select(
         (pl.col("end") * 2).alias("key"),
+        _ORDER,
         pl.lit(False).alias("arrival"),
         pl.lit(-1, pl.Int32).alias("delta"),
         _CALL,
         "call_end",
-        ACCOUNT,
+        *([ACCOUNT] if by_account else []),
     )
-    events = pl.concat([starts, ends]).sort("key", maintain_order=True)
-    if by_account:
-        events = events.sort(ACCOUNT, maintain_order=True)
-    events = events.with_columns(
-        (pl.col("key") // 2).alias("t"),
-        (pl.col(ACCOUNT) if by_account else pl.lit("")).alias(_GROUP),
-    )
+    events = pl.concat([starts, ends])
+    order = [ACCOUNT, "key", _ORDER] if by_account else ["key", _ORDER]
+    events = events.sort(order).drop(_ORDER)
     # Each account's events sum to zero, so one running sum is every account's level.
-    return events.with_columns((pl.col("delta").cum_sum() - pl.col("delta")).alias("plain"))
+    return events.with_columns(
+        (pl.col(ACCOUNT) if by_account else pl.lit("")).alias(_GROUP),
+        (pl.col("delta").cum_sum() - pl.col("delta")).alias("plain"),
+    )
 
 
-def _replay_block(
-    t: IntArray,
-    arrival: BoolArray,
-    delta: IntArray,
-    call: IntArray,
-    call_end: IntArray,
-    plain: IntArray,
-    limit: int,
-) -> tuple[list[int], list[int], int, int]:
-    """Replay one account's (or all) events; returns the positions of rejected arrivals,
-    the replay level at each, the number of episodes and of events stepped through."""
-    candidates = np.flatnonzero(arrival & (plain >= limit))
-    rejected_at: list[int] = []
-    levels: list[int] = []
-    episodes = stepped = 0
-    n = len(t)
-    pos = 0
-    while True:
-        nxt = int(np.searchsorted(candidates, pos))
-        if nxt >= len(candidates):
-            break
-        j = int(candidates[nxt])
-        # Up to j the replay equals the log, so its level is the log's.
-        level = int(plain[j])
-        rejected: set[int] = set()
-        horizon = t[j]
-        k = j
-        while k < n and (k == j or t[k] <= horizon):
-            c = int(call[k])
-            if arrival[k]:
-                if level >= limit:
-                    rejected.add(c)
-                    rejected_at.append(k)
-                    levels.append(level)
-                    horizon = max(horizon, call_end[k])
-                else:
-                    level += int(delta[k])
-            elif c not in rejected:
-                level += int(delta[k])
-            k += 1
-        episodes += 1
-        stepped += k - j
-        # Every rejected call has ended: the replay's active calls are the log's again.
-        if k < n and level != plain[k]:  # pragma: no cover - an internal invariant
-            raise AssertionError(f"replay diverged after an episode: {level} != {plain[k]}")
-        pos = k
-    return rejected_at, levels, episodes, stepped
+@dataclass(frozen=True)
+class _Block:
+    """One account's (or all) replay events, as arrays in replay order."""
+
+    arrival: BoolArray
+    delta: IntArray
+    call: IntArray
+    plain: IntArray
+    key: IntArray  # time * 2 + is_start, ascending
+    call_end: IntArray
+    # The events of multi-interval calls: their calls ascending, and their positions.
+    multi_call: IntArray
+    multi_pos: IntArray
+
+    def later_events(self, call: int, j: int) -> list[int]:
+        """Positions after ``j`` of the events of ``call`` (arriving at ``j``)."""
+        lo = int(np.searchsorted(self.multi_call, call, side="left"))
+        hi = int(np.searchsorted(self.multi_call, call, side="right"))
+        if hi > lo:
+            return [int(p) for p in self.multi_pos[lo:hi] if p > j]
+        if self.delta[j] == 0:
+            return []  # a zero-length call has no other event
+        # A one-interval call has one more event: its end, among the ends at call_end.
+        end_key = int(self.call_end[j]) * 2
+        lo = int(np.searchsorted(self.key, end_key, side="left"))
+        hi = int(np.searchsorted(self.key, end_key, side="right"))
+        found = [lo + int(i) for i in np.flatnonzero(self.call[lo:hi] == call)]
+        assert len(found) == 1, f"call {call}: no single end event at its end time"
+        return found
+
+
+def _block(events: pl.DataFrame, linked_groups: int) -> _Block:
+    multi = (
+        events.select(_CALL)
+        .with_row_index("pos")
+        .filter(pl.col(_CALL) < linked_groups)
+        .sort(_CALL, "pos")
+    )
+    # Events of a multi-interval call; a one-interval call has its end found by time.
+    intervals = multi.group_by(_CALL).len().filter(pl.col("len") > 2)
+    multi = multi.filter(pl.col(_CALL).is_in(intervals[_CALL].implode()))
+    return _Block(
+        arrival=events["arrival"].to_numpy(),
+        delta=events["delta"].to_numpy(),
+        call=events[_CALL].to_numpy(),
+        plain=events["plain"].to_numpy(),
+        key=events["key"].to_numpy(),
+        call_end=events["call_end"].to_numpy(),
+        multi_call=multi[_CALL].cast(pl.Int64).to_numpy(),
+        multi_pos=multi["pos"].cast(pl.Int64).to_numpy(),
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """Rejections of one block at several limits: the arrival positions, and for each a
+    mask over the limits that reject it and the replay levels it met."""
+
+    positions: list[int]
+    masks: list[npt.NDArray[np.bool_]]
+    levels: list[IntArray]
+    episodes: IntArray  # per limit
+    stepped: int
+
+
+def _replay_many(block: _Block, limits: IntArray) -> _Outcome:
+    """Replay one block against every limit in ``limits`` at once.
+
+    With ``D[k]`` the number of calls rejected at limit ``k`` that would be occupying
+    capacity, the replay's level is the log's level minus ``D[k]``. So an arrival can be
+    rejected only where the log's own level is already at the lowest limit: those
+    arrivals are the only ones stepped through, together with the later events of the
+    calls that were rejected (which change ``D``). All other events agree with the log.
+    """
+    lowest = int(limits.min())
+    offsets = limits - lowest
+    candidates = np.flatnonzero(block.arrival & (block.plain >= lowest))
+    plain = block.plain[candidates].tolist()
+    calls = block.call[candidates].tolist()
+    occupies = block.delta[candidates].tolist()
+    dropped = np.zeros(len(limits), dtype=np.int64)
+    floor = 0  # min(dropped + offsets): an arrival below lowest + floor rejects nowhere
+    pending: list[tuple[int, int]] = []  # (event position, call) of rejected calls
+    masks: dict[int, npt.NDArray[np.bool_]] = {}
+    positions: list[int] = []
+    rejected_masks: list[npt.NDArray[np.bool_]] = []
+    levels: list[IntArray] = []
+    episodes = np.zeros(len(limits), dtype=np.int64)
+    stepped = 0
+    for i, j in enumerate(candidates.tolist()):
+        stepped += 1
+        while pending and pending[0][0] < j:
+            pos, c = heapq.heappop(pending)
+            dropped += int(block.delta[pos]) * masks[c]
+            floor = int((dropped + offsets).min())
+            stepped += 1
+        if plain[i] - lowest < floor:
+            continue
+        level = plain[i] - dropped
+        mask = level >= limits
+        c = calls[i]
+        masks[c] = mask
+        positions.append(j)
+        rejected_masks.append(mask)
+        levels.append(level)
+        # A divergence from the log begins where nothing was dropped before.
+        episodes[mask & (dropped == 0)] += 1
+        if occupies[i]:
+            dropped += mask
+            floor = int((dropped + offsets).min())
+        for pos in block.later_events(c, j):
+            heapq.heappush(pending, (pos, c))
+    return _Outcome(positions, rejected_masks, levels, episodes, stepped)
 
 
 def replay(callset: CallSet, limits: Limits) -> ReplayResult:
     """Replay every call against ``limits`` (per account when the limits are)."""
     calls = call_table(callset)
     events = replay_events(callset, calls, by_account=limits.by_account)
-    columns = {
-        name: events[name].to_numpy()
-        for name in ("t", "arrival", "delta", _CALL, "call_end", "plain")
-    }
-    groups = events[_GROUP]
-    bounds = _group_bounds(groups)
     hits: list[int] = []
     levels: list[int] = []
     applied: list[int] = []
     episodes = stepped = 0
-    for name, lo, hi in bounds:
+    for name, lo, hi in _group_bounds(events[_GROUP]):
         limit = limits.total if not limits.by_account else limits.for_account(name)
         if limit is None:
             continue
-        block = {name: values[lo:hi] for name, values in columns.items()}
-        rows, lv, ep, st = _replay_block(
-            block["t"],
-            block["arrival"],
-            block["delta"],
-            block[_CALL],
-            block["call_end"],
-            block["plain"],
-            limit,
-        )
-        hits += [lo + r for r in rows]
-        levels += lv
-        applied += [limit] * len(rows)
-        episodes += ep
-        stepped += st
+        block = _block(events.slice(lo, hi - lo), callset.linked_groups)
+        outcome = _replay_many(block, np.array([limit]))
+        hits += [lo + p for p in outcome.positions]
+        levels += [int(v[0]) for v in outcome.levels]
+        applied += [limit] * len(outcome.positions)
+        episodes += int(outcome.episodes[0])
+        stepped += outcome.stepped
+    return ReplayResult(
+        calls=calls.height,
+        rejected=_rejected_rows(events, calls, hits, levels, applied),
+        episodes=episodes,
+        sequential_events=stepped,
+        events=events.height,
+    )
+
+
+def _rejected_rows(
+    events: pl.DataFrame, calls: pl.DataFrame, hits: list[int], levels: list[int], limits: list[int]
+) -> pl.DataFrame:
     picked = events[hits].select(_CALL) if hits else events.clear().select(_CALL)
-    rejected = (
+    return (
         picked.with_columns(
             pl.Series("level_at_arrival", levels, dtype=pl.Int64),
-            pl.Series("limit", applied, dtype=pl.Int64),
+            pl.Series("limit", limits, dtype=pl.Int64),
         )
         .join(
             # Look up only the rejected calls, not every call.
@@ -279,13 +357,6 @@ def replay(callset: CallSet, limits: Limits) -> ReplayResult:
             "limit",
         )
         .sort(START, maintain_order=True)
-    )
-    return ReplayResult(
-        calls=calls.height,
-        rejected=rejected,
-        episodes=episodes,
-        sequential_events=stepped,
-        events=events.height,
     )
 
 
