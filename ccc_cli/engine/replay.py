@@ -107,8 +107,9 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
     """The replay's events, sorted by (account), time, ends before starts, input order.
 
     Columns: ``key`` (time * 2 + is_start), ``arrival`` (the call's first start),
-    ``delta`` (+1, -1, or 0 for a zero-length arrival), ``call``, ``call_end`` (the
-    end of the call's last occupying interval), ``group`` (account name, or "" when not by account), ``plain``
+    ``delta`` (+1, -1, or 0 for a zero-length arrival), ``call``, ``call_end`` (the end
+    of the call's last occupying interval), ``group`` (account name, or "" when not by
+    account), ``plain``
     (the log's level just before the event).
     """
     account = [pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT)] if by_account else []
@@ -150,6 +151,7 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
                 .filter(pl.col("end") > pl.col("start"))
                 .max()
                 .over(LEG_GROUP)
+                .fill_null(pl.col("start").min().over(LEG_GROUP))
                 .alias("call_end"),
             )
             .join(firsts, on=_CALL, how="left")
@@ -204,20 +206,10 @@ class _Block:
     multi_pos: IntArray
 
     def later_events(self, call: int, j: int) -> list[int]:
-        """Positions after ``j`` of the events of ``call`` (arriving at ``j``)."""
+        """Positions after ``j`` of the events of multi-interval ``call`` (arriving at j)."""
         lo = int(np.searchsorted(self.multi_call, call, side="left"))
         hi = int(np.searchsorted(self.multi_call, call, side="right"))
-        if hi > lo:
-            return [int(p) for p in self.multi_pos[lo:hi] if p > j]
-        if self.delta[j] == 0:
-            return []  # a zero-length call has no other event
-        # A one-interval call has one more event: its end, among the ends at call_end.
-        end_key = int(self.call_end[j]) * 2
-        lo = int(np.searchsorted(self.key, end_key, side="left"))
-        hi = int(np.searchsorted(self.key, end_key, side="right"))
-        found = [lo + int(i) for i in np.flatnonzero(self.call[lo:hi] == call)]
-        assert len(found) == 1, f"call {call}: no single end event at its end time"
-        return found
+        return [int(p) for p in self.multi_pos[lo:hi] if p > j]
 
 
 def _block(events: pl.DataFrame, linked_groups: int) -> _Block:
@@ -269,6 +261,10 @@ def _replay_many(block: _Block, limits: IntArray) -> _Outcome:
     plain = block.plain[candidates].tolist()
     calls = block.call[candidates].tolist()
     occupies = block.delta[candidates].tolist()
+    multi = np.isin(block.call[candidates], block.multi_call).tolist()
+    # A one-interval call's only later event is its end. Any position among the ends at
+    # its end time stands for it: candidates are starts, never at an end's key.
+    end_pos = np.searchsorted(block.key, block.call_end[candidates] * 2, side="left").tolist()
     dropped = np.zeros(len(limits), dtype=np.int64)
     floor = 0  # min(dropped + offsets): an arrival below lowest + floor rejects nowhere
     pending: list[tuple[int, int]] = []  # (event position, call) of rejected calls
@@ -299,8 +295,11 @@ def _replay_many(block: _Block, limits: IntArray) -> _Outcome:
         if occupies[i]:
             dropped += mask
             floor = int((dropped + offsets).min())
-        for pos in block.later_events(c, j):
-            heapq.heappush(pending, (pos, c))
+        if multi[i]:
+            for pos in block.later_events(c, j):
+                heapq.heappush(pending, (pos, c))
+        elif occupies[i]:
+            heapq.heappush(pending, (end_pos[i], c))
     return _Outcome(positions, rejected_masks, levels, episodes, stepped)
 
 
@@ -373,3 +372,81 @@ def _group_bounds(groups: pl.Series) -> list[tuple[str, int, int]]:
         out.append((str(value), start, start + length))
         start += length
     return out
+
+
+class Replayer:
+    """The replay's events prepared once, to replay any set of limits per group.
+
+    The groups are the accounts (``by_account``) or one group ``""`` for all calls. Used
+    by the sizing curve, which replays every limit from the median daily peak up to the
+    peak, and again lower when it must look further down.
+    """
+
+    def __init__(self, callset: CallSet, *, by_account: bool) -> None:
+        self.calls = call_table(callset)
+        self._events = replay_events(callset, self.calls, by_account=by_account)
+        self._linked = callset.linked_groups
+        self._bounds = {name: (lo, hi) for name, lo, hi in _group_bounds(self._events[_GROUP])}
+        self._blocks: dict[str, _Block] = {}
+        self._instants: dict[str, tuple[IntArray, IntArray]] = {}
+        counts = (
+            self.calls.group_by(ACCOUNT).len().iter_rows()
+            if by_account
+            else [("", self.calls.height)]
+        )
+        self.call_counts: dict[str, int] = {str(a): int(n) for a, n in counts}
+
+    @property
+    def groups(self) -> list[str]:
+        """The groups with at least one call, sorted."""
+        return sorted(self.call_counts)
+
+    def _block_of(self, group: str) -> _Block | None:
+        if group not in self._bounds:
+            return None
+        if group not in self._blocks:
+            lo, hi = self._bounds[group]
+            self._blocks[group] = _block(self._events.slice(lo, hi - lo), self._linked)
+        return self._blocks[group]
+
+    def peak(self, group: str) -> int:
+        """The log's own peak in ``group``."""
+        block = self._block_of(group)
+        if block is None or block.plain.size == 0:
+            return 0
+        return int((block.plain + block.delta).max())
+
+    def instants(self, group: str) -> tuple[IntArray, IntArray]:
+        """The log's own level in ``group``: each instant with an event (Int64
+        microseconds, ascending) and the level from it to the next one."""
+        if group not in self._instants:
+            block = self._block_of(group)
+            if block is None or block.key.size == 0:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            t = block.key >> 1
+            # The level after an instant is the level after its last event.
+            last = np.append(t[1:] != t[:-1], True)
+            self._instants[group] = (t[last], (block.plain + block.delta)[last].astype(np.int64))
+        return self._instants[group]
+
+    def time_at_level(self, group: str) -> IntArray:
+        """Microseconds the log spent at each level (index: the level)."""
+        t, level = self.instants(group)
+        if t.size == 0:
+            return np.zeros(1, dtype=np.int64)
+        return np.bincount(level[:-1], weights=np.diff(t)).astype(np.int64)
+
+    def rejections(self, group: str, limits: IntArray) -> pl.DataFrame:
+        """One row per (limit, rejected call) when replaying ``group`` at each limit:
+        ``limit`` and ``start`` (the call's arrival, Int64 microseconds)."""
+        block = self._block_of(group)
+        empty = pl.DataFrame(schema={"limit": pl.Int64, START: pl.Int64})
+        if block is None or limits.size == 0:
+            return empty
+        outcome = _replay_many(block, limits)
+        if not outcome.positions:
+            return empty
+        masks = np.stack(outcome.masks)
+        row, col = np.nonzero(masks)
+        arrivals = block.key[np.asarray(outcome.positions, dtype=np.int64)] >> 1
+        return pl.DataFrame({"limit": limits[col], START: arrivals[row]})
