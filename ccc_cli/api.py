@@ -18,6 +18,14 @@ from ccc_cli.engine.breaches import Breaches, compute_breaches
 from ccc_cli.engine.limits import Limits, read_limits
 from ccc_cli.engine.replay import ReplayResult, replay
 from ccc_cli.engine.series import Every, SeriesResult, compute_series, parse_every
+from ccc_cli.engine.sizing import (
+    PlanSizing,
+    Sizing,
+    erlang_b,
+    erlang_b_channels,
+    recommend_plan,
+    size_plan,
+)
 from ccc_cli.engine.sweep import PeakResult, compute_peaks
 from ccc_cli.load.reader import scan_frame, scan_source
 from ccc_cli.load.sources import expand_paths
@@ -32,18 +40,24 @@ __all__ = [
     "Limits",
     "LoadOptions",
     "PeakResult",
+    "PlanSizing",
     "ReplayResult",
     "SeriesResult",
+    "Sizing",
     "Snapshot",
     "analyze",
     "compute_breaches",
     "compute_peaks",
     "compute_series",
+    "erlang_b",
+    "erlang_b_channels",
     "load_calls",
     "load_frame",
     "parse_every",
     "read_limits",
+    "recommend_plan",
     "replay",
+    "size_plan",
     "snapshot",
 ]
 

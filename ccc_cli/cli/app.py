@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ccc_cli import __version__
-from ccc_cli.cli import analyze, at, breaches, check, generate, inspect, peak, series
+from ccc_cli.cli import analyze, at, breaches, check, generate, inspect, peak, series, size
 from ccc_cli.cli.common import set_debug
 
 EPILOG = (
@@ -59,6 +59,7 @@ app.command(name="peak")(peak.peak)
 app.command(name="series")(series.series)
 app.command(name="breaches")(breaches.breaches)
 app.command(name="check")(check.check)
+app.command(name="size")(size.size)
 app.command(name="inspect")(inspect.inspect)
 app.command(name="generate")(generate.generate)
 app.command(name="at")(at.at)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ccc_cli.engine.breaches import Breaches, compute_breaches
 from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.series import Every, SeriesResult, compute_series
+from ccc_cli.engine.sizing import PlanSizing, recommend_plan
 from ccc_cli.engine.sweep import PeakResult, build_events, compute_peaks
 from ccc_cli.engine.traffic import (
     BusyHour,
@@ -34,6 +35,7 @@ class Analysis:
     chart: SeriesResult
     limits: Limits | None
     breaches: Breaches | None
+    sizing: PlanSizing | None  # the sizing hint, when no limit is given
 
     @property
     def limit(self) -> int | None:
@@ -45,7 +47,8 @@ def analyze(
     callset: CallSet, *, limits: Limits | None = None, every: Every | None = None
 ) -> Analysis:
     """Compute the figures of ``ccc analyze`` (``every``: the chart's bucket width,
-    chosen from the time span when None)."""
+    chosen from the time span when None). Without ``limits``, a sizing hint: the plan
+    ``ccc size`` would recommend with its default target and headroom."""
     # One sort of the events serves every figure.
     events = build_events(callset, by_account=False)
     days = daily_peaks(callset, events=events)
@@ -60,4 +63,5 @@ def analyze(
         chart=compute_series(callset, every=every or chart_every(callset), events=events),
         limits=limits,
         breaches=None if limits is None else compute_breaches(callset, limits),
+        sizing=recommend_plan(callset) if limits is None else None,
     )

@@ -49,6 +49,8 @@ from ccc_cli.schema import START
 # Above this variance-to-mean ratio the traffic is called bursty (Poisson: 1).
 BURSTY_RATIO: Final = 1.5
 _US: Final = 1_000_000
+# Fewer whole days than this give no trend (a week's own cycle would look like one).
+MIN_TREND_DAYS: Final = 14
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -313,6 +315,16 @@ def _size_scope(
     )
 
 
+def recommend_plan(callset: CallSet, *, target: float = 0.001, headroom: float = 0.1) -> PlanSizing:
+    """The curve and recommendation for all calls, without the daily view or Erlang B
+    (the one-line hint of ``ccc analyze``)."""
+    replayer = Replayer(callset, by_account=False)
+    days = day_peaks(*replayer.instants(""), callset.tz)
+    return _size_scope(
+        replayer, "", days, tz=callset.tz, target=target, headroom=headroom, current=None
+    )
+
+
 def weekday_peaks(days: Sequence[DailyPeak]) -> list[WeekdayPeaks]:
     """Daily-peak percentiles for each weekday with at least one day in the data."""
     out: list[WeekdayPeaks] = []
@@ -327,10 +339,11 @@ def weekday_peaks(days: Sequence[DailyPeak]) -> list[WeekdayPeaks]:
 
 
 def peak_trend(days: Sequence[DailyPeak]) -> Trend | None:
-    """Least-squares slope of the daily peaks, per 30 days. The first and last day are
-    left out when there are at least five days: a log rarely covers them whole."""
-    used = list(days[1:-1]) if len(days) >= 5 else list(days)
-    if len(used) < 2:
+    """Least-squares slope of the daily peaks, per 30 days, over the whole days: the
+    first and last day are left out (a log rarely covers them whole). None with fewer
+    than two weeks of whole days, where the weekly cycle would pass for a trend."""
+    used = list(days[1:-1])
+    if len(used) < MIN_TREND_DAYS:
         return None
     x = np.array([d.day.toordinal() for d in used], dtype=np.float64)
     y = np.array([d.value for d in used], dtype=np.float64)

@@ -16,6 +16,7 @@ from ccc_cli.report.chart import ConcurrencyChart
 from ccc_cli.report.common import accounting_line
 from ccc_cli.report.peak import mix_sentence, peak_document
 from ccc_cli.report.series import series_records
+from ccc_cli.report.size import recommendation_sentence, scope_document
 from ccc_cli.report.timefmt import human, iso
 
 
@@ -71,6 +72,13 @@ def analysis_document(result: Analysis, callset: CallSet) -> dict[str, Any]:
         }
         doc["breaches"]["observed_rejections"] = {
             k: v for k, v in full["observed_rejections"].items() if k != "rows"
+        }
+    if result.sizing is not None:
+        sizing = scope_document(result.sizing)
+        doc["sizing"] = {
+            "recommendation": sizing["recommendation"],
+            "no_rejection_limit": sizing["no_rejection_limit"],
+            "hint": recommendation_sentence(result.sizing),
         }
     doc["chart"] = {"every": result.chart.every.text, "buckets": series_records(result.chart)}
     return doc
@@ -139,8 +147,10 @@ def render_analysis(console: Console, result: Analysis, callset: CallSet) -> Non
             f"limit {result.limit}: peak {peaks.total.value} "
             + (f"leaves a headroom of {headroom}" if headroom >= 0 else f"is {-headroom} over it")
         )
+    if result.sizing is not None:
+        lines.append(f"sizing: {recommendation_sentence(result.sizing)} (ccc size for more)")
     for line in lines:
-        console.print(line)
+        console.print(line, markup=False)
     chart = result.chart
     console.print(
         Group(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ccc_cli.engine.series import BUCKET_START, TOTAL, SeriesResult
+from ccc_cli.engine.sizing import Sizing
 from ccc_cli.errors import UsageError
 from ccc_cli.report.atomic import atomic_path
 
@@ -82,6 +83,46 @@ def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | No
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small", ncols=2)
     fig.autofmt_xdate()
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lower().lstrip("."))
+    plt.close(fig)
+
+
+def plot_curve(path: Path, sizing: Sizing, *, title: str) -> None:
+    """The limit curve: the replay's rejected rate against the limit (log scale when the
+    rates span decades), the target as a dashed line, the recommendation, the plan with
+    headroom and Erlang B's channels marked; written atomically."""
+    plt = _pyplot()
+    total = sizing.total
+    limits = [p.limit for p in total.curve]
+    rates = [p.rejected_rate * 100 for p in total.curve]
+    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=120)
+    ax.plot(limits, rates, marker="o", markersize=3, color="#1f77b4", label="rejected calls (%)")
+    rec = total.recommendation
+    if rec is not None:
+        ax.axhline(rec.target * 100, color="grey", linestyle="--", linewidth=1, label="target")
+        ax.axvline(rec.limit, color="green", linewidth=1.5, label=f"recommended {rec.limit}")
+        if rec.with_headroom != rec.limit:
+            ax.axvline(
+                rec.with_headroom,
+                color="green",
+                linestyle=":",
+                linewidth=1.5,
+                label=f"with headroom {rec.with_headroom}",
+            )
+    erlang = sizing.erlang_b
+    if erlang is not None and erlang.channels and limits[0] <= erlang.channels <= limits[-1]:
+        ax.axvline(erlang.channels, color="#ff7f0e", linestyle="-.", label="Erlang B")
+    if total.current is not None and limits[0] <= total.current.limit <= limits[-1]:
+        ax.axvline(total.current.limit, color="red", linewidth=1, label="current plan")
+    if any(r > 0 for r in rates) and max(rates) / min(r for r in rates if r > 0) > 100:
+        ax.set_yscale("symlog", linthresh=min(r for r in rates if r > 0))
+    ax.set_title(title)
+    ax.set_xlabel("plan limit (concurrent calls)")
+    ax.set_ylabel("calls the replay rejects (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=path.suffix.lower().lstrip("."))

@@ -1,0 +1,121 @@
+"""``ccc size``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccc_cli.cli.common import (
+    ByKey,
+    DebugOption,
+    FormatOption,
+    LoadRequest,
+    OutputFormat,
+    PlotOption,
+    load,
+    print_json,
+    with_load_options,
+)
+
+
+@with_load_options
+def size(
+    load_request: LoadRequest,
+    max_reject_rate: Annotated[
+        float,
+        typer.Option(
+            "--max-reject-rate",
+            help="Highest acceptable share of calls rejected (0.001 = 0.1%).",
+            min=0.0,
+            max=0.999999,
+        ),
+    ] = 0.001,
+    headroom: Annotated[
+        float,
+        typer.Option(
+            "--headroom", help="Margin added to the recommended limit (0.1 = 10%).", min=0.0
+        ),
+    ] = 0.1,
+    gos: Annotated[
+        float,
+        typer.Option("--gos", help="Erlang B grade of service: blocking probability (0.01 = 1%)."),
+    ] = 0.01,
+    current: Annotated[
+        int | None,
+        typer.Option(
+            "--current",
+            min=1,
+            help="The customer's current limit: what it did to them.",
+            show_default=False,
+        ),
+    ] = None,
+    curve_from: Annotated[
+        int | None,
+        typer.Option(
+            "--from",
+            min=1,
+            help="Lowest limit of the curve (default: the median daily peak, lower while "
+            "it still meets the target).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        ByKey | None,
+        typer.Option("--by", help="Also size each account on its own.", show_default=False),
+    ] = None,
+    curve_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--curve-out",
+            help="Write the whole curve to FILE (.csv, .parquet, .json).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    plot: PlotOption = None,
+    format: FormatOption = OutputFormat.table,
+    debug: DebugOption = False,
+) -> None:
+    """Size a plan for sales: the limit to sell, the limit curve, and Erlang B beside it.
+
+    For every limit from the median daily peak up to the peak, the admission replay
+    gives the calls it would have rejected (rate, days hit, worst day) and the time at
+    capacity. Recommends the smallest limit whose rejected rate stays within
+    --max-reject-rate (and every larger one too), raised by --headroom; shows daily
+    peaks by weekday with their trend, and Erlang B for the busy hour's traffic with
+    the traffic's burstiness.
+
+    Example: ccc size calls.parquet --max-reject-rate 0.001 --headroom 0.1 --current 20
+    """
+    from ccc_cli.engine.sizing import size_plan
+    from ccc_cli.report.common import stdout_console
+    from ccc_cli.report.files import check_table_path, write_table
+    from ccc_cli.report.plot import check_plot_path, plot_curve
+    from ccc_cli.report.size import curve_frame_rows, render_size, size_document
+
+    if curve_out is not None:
+        check_table_path(curve_out, option="--curve-out")
+    if plot is not None:
+        check_plot_path(plot)
+    callset = load(load_request)
+    result = size_plan(
+        callset,
+        target=max_reject_rate,
+        headroom=headroom,
+        gos=gos,
+        current=current,
+        by_account=by is ByKey.account,
+        curve_from=curve_from,
+    )
+    if curve_out is not None:
+        import polars as pl
+
+        write_table(pl.DataFrame(curve_frame_rows(result)), curve_out)
+    if plot is not None:
+        plot_curve(plot, result, title="Calls rejected by plan limit")
+    if format is OutputFormat.json:
+        print_json(size_document(result, callset))
+    else:
+        render_size(stdout_console(), result, callset)
