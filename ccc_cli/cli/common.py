@@ -23,7 +23,6 @@ from ccc_cli.options import (
     parse_type_map,
     read_config,
 )
-from ccc_cli.report.common import stderr_console
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -408,6 +407,7 @@ _PATHS = (
         typer.Argument(
             help="CDR files, directories or glob patterns (.csv, .csv.gz, .tsv, .parquet).",
             show_default=False,
+            metavar="PATH",
         ),
     ],
 )
@@ -550,6 +550,8 @@ def load(request: LoadRequest) -> CallSet:
             TextColumn,
             TimeElapsedColumn,
         )
+
+        from ccc_cli.report.common import stderr_console
 
         total = sum(s.size for s in expand_paths(request.paths))
         with Progress(
