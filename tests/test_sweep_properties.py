@@ -21,6 +21,7 @@ from oracle import TYPES
 from polars.testing import assert_frame_equal
 
 from ccc_cli.api import LoadOptions, compute_peaks, load_calls, load_frame
+from ccc_cli.engine.sweep import build_events
 
 BASE = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 DT = pl.Datetime("us", "UTC")
@@ -259,6 +260,25 @@ def test_peaks_equal_oracle(scenario: tuple[str, bool, float | None, list[dict]]
     link, with_duration, max_duration, rows = scenario
     _, result, expected = run_both(rows, link, with_duration, max_duration)
     assert package_peaks(result) == oracle_peaks(expected)
+
+
+@fast
+@given(scenarios())
+def test_peak_only_path_equals_oracle_and_the_event_sweep(
+    scenario: tuple[str, bool, float | None, list[dict]],
+) -> None:
+    """Without accounts ``compute_peaks`` takes the sorted-starts/ends path (no event
+    list): every value, first instant and the mix equal the oracle and the event sweep."""
+    link, with_duration, max_duration, rows = scenario
+    callset, _, expected = run_both(rows, link, with_duration, max_duration)
+    fast_path = compute_peaks(callset)
+    swept = compute_peaks(callset, events=build_events(callset, by_account=False))
+    for result in (fast_path, swept):
+        assert view(result.total) == view(expected.total)
+        assert {t: view(p) for t, p in result.by_type.items()} == {
+            t: view(p) for t, p in expected.by_type.items()
+        }
+        assert dict(result.mix) == expected.mix_at(expected.total.at)
 
 
 @fast

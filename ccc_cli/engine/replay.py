@@ -395,6 +395,18 @@ class Replayer:
             else [("", self.calls.height)]
         )
         self.call_counts: dict[str, int] = {str(a): int(n) for a, n in counts}
+        # The last end of any leg, zero-length ones too (they end a day span as well).
+        end = pl.col(END).dt.epoch("us").max()
+        ends = (
+            callset.calls.group_by(
+                pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT).alias(ACCOUNT)
+            )
+            .agg(end)
+            .iter_rows()
+            if by_account
+            else [("", callset.calls.select(end).item())]
+        )
+        self._last_end: dict[str, int] = {str(a): int(e) for a, e in ends if e is not None}
 
     @property
     def groups(self) -> list[str]:
@@ -418,7 +430,8 @@ class Replayer:
 
     def instants(self, group: str) -> tuple[IntArray, IntArray]:
         """The log's own level in ``group``: each instant with an event (Int64
-        microseconds, ascending) and the level from it to the next one."""
+        microseconds, ascending) and the level from it to the next one. The last instant
+        is the group's last leg end (a zero-length leg's too), at level 0."""
         if group not in self._instants:
             block = self._block_of(group)
             if block is None or block.key.size == 0:
@@ -426,7 +439,11 @@ class Replayer:
             t = block.key >> 1
             # The level after an instant is the level after its last event.
             last = np.append(t[1:] != t[:-1], True)
-            self._instants[group] = (t[last], (block.plain + block.delta)[last].astype(np.int64))
+            t, level = t[last], (block.plain + block.delta)[last].astype(np.int64)
+            final = self._last_end.get(group, int(t[-1]))
+            if final > t[-1]:
+                t, level = np.append(t, final), np.append(level, 0)
+            self._instants[group] = (t, level)
         return self._instants[group]
 
     def time_at_level(self, group: str) -> IntArray:

@@ -368,12 +368,21 @@ def day_peaks(t: IntArray, level: IntArray, tz: str) -> list[DailyPeak]:
     """The peak of every local day from the first instant to the last (as
     :func:`~ccc_cli.engine.traffic.daily_peaks`, without the instant and the mix):
     the larger of the level carried into the day and the levels of its instants."""
+    # An instant exactly at a day's start belongs to that day: the level before it is
+    # not the day's (half-open intervals).
     if t.size == 0:
         return []
     bounds = bucket_bounds(int(t[0]), int(t[-1]), parse_every("1d"), tz).to_numpy()
     starts = np.searchsorted(t, bounds[:-1], side="left")
     ends = np.searchsorted(t, bounds[1:], side="left")
-    carried = np.where(starts > 0, level[np.maximum(starts - 1, 0)], 0)
+    # The level carried in: after the last instant before the day (one at its very
+    # start is inside the day, and its level replaces the carried one).
+    before = starts - 1
+    carried = np.where(
+        (before >= 0) & (t[np.minimum(starts, t.size - 1)] != bounds[:-1]),
+        level[np.maximum(before, 0)],
+        0,
+    )
     # reduceat gives the max of level[starts[i]:starts[i + 1]] (the last to the end);
     # an empty day gives a stray value, masked out.
     inside = np.where(ends > starts, np.maximum.reduceat(level, starts), 0)

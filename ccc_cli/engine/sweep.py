@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from ccc_cli.normalize.table import CallSet
@@ -31,6 +33,7 @@ NO_ACCOUNT: Final = "(none)"
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Above this, (call number, end offset) no longer packs into one int64.
 PACK_LIMIT: Final = 2**62
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +269,8 @@ def compute_peaks(
     ``events``: the result of :func:`build_events` for the same ``by_account``, when the
     caller already has it.
     """
+    if events is None and not by_account:
+        return _interval_peaks(callset)
     frame, names = events or build_events(callset, by_account=by_account)
     total, total_key, by_type = _total_and_type_peaks(frame)
     mix = _mix(frame, total_key)
@@ -273,6 +278,50 @@ def compute_peaks(
     if by_account:
         accounts = _account_peaks(frame, names)
     return PeakResult(total=total, by_type=by_type, mix=mix, by_account=accounts)
+
+
+def _sorted_peak(starts: IntArray, ends: IntArray) -> tuple[int, int | None]:
+    """Peak and its first instant from the sorted starts and sorted ends of non-empty
+    intervals: just after the i-th start the level is i + 1 minus the ends at or before
+    it (an end at t frees capacity before a start at t)."""
+    if starts.size == 0:
+        return 0, None
+    level = np.arange(1, starts.size + 1) - np.searchsorted(ends, starts, side="right")
+    top = level.max()
+    # Starts are sorted: the first position at the top is the first instant of the peak.
+    return int(top), int(starts[int(np.argmax(level == top))])
+
+
+def _interval_peaks(callset: CallSet) -> PeakResult:
+    """Peaks without the event list: one sort of the starts and one of the ends (each
+    carrying the call type), then a binary search per start. The same answer as the
+    event sweep, with two sorts of n values instead of one of 2n rows."""
+    intervals = activity_intervals(callset.calls, linked_groups=callset.linked_groups)
+    live = pl.concat([f.lazy().filter(pl.col(END) > pl.col(START)) for f in intervals]).select(
+        START, END, pl.col(CALL_TYPE).to_physical().alias("code")
+    )
+    starts, ends = pl.collect_all(
+        [live.select(START, "code").sort(START), live.select(END, "code").sort(END)]
+    )
+    s, s_code = starts[START].to_numpy(), starts["code"].to_numpy()
+    e, e_code = ends[END].to_numpy(), ends["code"].to_numpy()
+    value, at = _sorted_peak(s, e)
+    by_type: dict[str, Peak] = {}
+    for index, name in enumerate(CALL_TYPES):
+        mine = s_code == index
+        by_type[name] = _time_peak(*_sorted_peak(s[mine], e[e_code == index]))
+    mix = dict.fromkeys(CALL_TYPES, 0)
+    if at is not None:
+        active = (
+            live.filter((pl.col(START) <= at) & (pl.col(END) > at)).group_by("code").len().collect()
+        )
+        for code, count in active.iter_rows():
+            mix[CALL_TYPES[int(code)]] = int(count)
+    return PeakResult(total=_time_peak(value, at), by_type=by_type, mix=mix)
+
+
+def _time_peak(value: int, at: int | None) -> Peak:
+    return Peak(value, micros_to_datetime(at)) if value and at is not None else Peak(0, None)
 
 
 def _partitioned_peaks(events: pl.DataFrame, group: pl.Expr) -> pl.DataFrame:
