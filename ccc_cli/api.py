@@ -19,8 +19,9 @@ from ccc_cli.engine.limits import Limits, read_limits
 from ccc_cli.engine.replay import ReplayResult, replay
 from ccc_cli.engine.series import Every, SeriesResult, compute_series, parse_every
 from ccc_cli.engine.sweep import PeakResult, compute_peaks
-from ccc_cli.load.reader import scan_frame, scan_source
+from ccc_cli.load.reader import scan_frame
 from ccc_cli.load.sources import expand_paths
+from ccc_cli.normalize.detect import apply_preset, open_source
 from ccc_cli.normalize.table import CallSet, ProgressSink, build_callset
 from ccc_cli.options import LoadOptions
 
@@ -56,11 +57,10 @@ def load_calls(
 ) -> CallSet:
     """Read CDR files (CSV, TSV, gzip'd CSV, Parquet; files, directories or globs)."""
     opts = options or LoadOptions()
-    scans = [
-        scan_source(source, has_header=opts.has_header, separator=opts.separator)
-        for source in expand_paths(paths)
-    ]
-    return build_callset(scans, opts, progress)
+    opened = [open_source(source, opts) for source in expand_paths(paths)]
+    return build_callset(
+        [scan for scan, _ in opened], opts, progress, presets=[p for _, p in opened]
+    )
 
 
 def load_frame(
@@ -70,4 +70,6 @@ def load_frame(
     label: str = "<frame>",
 ) -> CallSet:
     """Read an in-memory frame whose columns are as in an input file."""
-    return build_callset([scan_frame(frame, label)], options or LoadOptions())
+    opts = options or LoadOptions()
+    scan, preset = apply_preset(scan_frame(frame, label), opts)
+    return build_callset([scan], opts, presets=[preset])
