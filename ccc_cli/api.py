@@ -27,8 +27,9 @@ from ccc_cli.engine.sizing import (
     size_plan,
 )
 from ccc_cli.engine.sweep import PeakResult, compute_peaks
-from ccc_cli.load.reader import scan_frame, scan_source
+from ccc_cli.load.reader import scan_frame
 from ccc_cli.load.sources import expand_paths
+from ccc_cli.normalize.detect import apply_preset, open_source
 from ccc_cli.normalize.table import CallSet, ProgressSink, build_callset
 from ccc_cli.options import LoadOptions
 
@@ -70,11 +71,10 @@ def load_calls(
 ) -> CallSet:
     """Read CDR files (CSV, TSV, gzip'd CSV, Parquet; files, directories or globs)."""
     opts = options or LoadOptions()
-    scans = [
-        scan_source(source, has_header=opts.has_header, separator=opts.separator)
-        for source in expand_paths(paths)
-    ]
-    return build_callset(scans, opts, progress)
+    opened = [open_source(source, opts) for source in expand_paths(paths)]
+    return build_callset(
+        [scan for scan, _ in opened], opts, progress, presets=[p for _, p in opened]
+    )
 
 
 def load_frame(
@@ -84,4 +84,6 @@ def load_frame(
     label: str = "<frame>",
 ) -> CallSet:
     """Read an in-memory frame whose columns are as in an input file."""
-    return build_callset([scan_frame(frame, label)], options or LoadOptions())
+    opts = options or LoadOptions()
+    scan, preset = apply_preset(scan_frame(frame, label), opts)
+    return build_callset([scan], opts, presets=[preset])

@@ -32,7 +32,8 @@ class LoadOptions:
         Explicit input column per logical field (see ``ccc_cli.schema.INPUT_FIELDS``);
         fields not named here are matched by alias.
     tz
-        IANA zone naive times are read in, and the zone of every time shown.
+        IANA zone naive times are read in, and the zone of every time shown; ``None``
+        means UTC, or the zone a preset gives its format (Stringee: Asia/Ho_Chi_Minh).
     epoch_unit
         Unit of numeric times; ``auto`` picks it per column from the magnitude.
     duration_unit
@@ -45,20 +46,30 @@ class LoadOptions:
         Calls longer than this are invalid (``too_long``); ``None`` disables the check.
     has_header
         Whether text files start with a header line; without one, columns are named
-        ``column_1``, ``column_2``, ...
+        ``column_1``, ``column_2``, ...; ``None`` decides from the first line (a line
+        that looks like data is no header).
     separator
         Field separator of text files; ``None`` sniffs it from the first line.
+    preset
+        ``auto`` (detect each file's format), or a preset name from
+        ``ccc_cli.normalize.presets.PRESET_NAMES`` (``generic``: canonical names and
+        aliases only). Explicit columns always win over the preset's.
+    encoding
+        Text encoding of text files; ``None`` means UTF-8, falling back to Latin-1 for a
+        file that is not valid UTF-8.
     """
 
     columns: Mapping[str, str] = field(default_factory=dict)
-    tz: str = "UTC"
+    tz: str | None = None
     epoch_unit: EpochUnit = "auto"
     duration_unit: DurationUnit = "s"
     time_format: str | None = None
     type_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_duration_s: float | None = DEFAULT_MAX_DURATION_S
-    has_header: bool = True
+    has_header: bool | None = None
     separator: str | None = None
+    preset: str = "auto"
+    encoding: str | None = None
 
     def __post_init__(self) -> None:
         for name in self.columns:
@@ -69,7 +80,15 @@ class LoadOptions:
                 "--group-col and --parent-col cannot be combined",
                 hint="legs are linked either by a shared group value or by a parent id",
             )
-        validate_tz(self.tz)
+        if self.tz is not None:
+            validate_tz(self.tz)
+        from ccc_cli.normalize.presets import AUTO, PRESET_NAMES
+
+        if self.preset not in (AUTO, *PRESET_NAMES):
+            raise UsageError(
+                f"unknown preset {self.preset!r}",
+                hint=f"presets are {AUTO}, {', '.join(PRESET_NAMES)}",
+            )
         if self.epoch_unit not in get_args(EpochUnit):
             raise UsageError(
                 f"bad epoch unit {self.epoch_unit!r}", hint="use auto, s, ms, us or ns"
@@ -176,6 +195,8 @@ CONFIG_KEYS: Final = (
     "max-duration",
     "no-header",
     "separator",
+    "preset",
+    "encoding",
 )
 
 

@@ -108,6 +108,8 @@ BUCKETS: Final[tuple[str, ...]] = (USED, DUPLICATES, MERGED_LEGS, PLAN_LIMIT_REJ
 
 # Reasons a row is invalid, in the order they are checked.
 INVALID_REASONS: Final[tuple[str, ...]] = (
+    # A preset's row filter: not a call record (a CUCM CMR row, an Amazon Connect chat).
+    "not_a_call",
     "missing_start",
     "bad_start",
     "missing_end",

@@ -23,7 +23,15 @@ from typing import Any, Literal
 
 TYPES = ("inbound", "outbound", "internal", "app_to_app", "otp", "other")
 NO_ACCOUNT = "(none)"
-REASONS = ("missing_start", "bad_start", "missing_end", "bad_end", "end_before_start", "too_long")
+REASONS = (
+    "not_a_call",
+    "missing_start",
+    "bad_start",
+    "missing_end",
+    "bad_end",
+    "end_before_start",
+    "too_long",
+)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 US = timedelta(microseconds=1)
 

@@ -193,8 +193,11 @@ def test_no_start_column_names_columns_and_flag(runner: CliRunner, tmp_path: Pat
     r = runner.invoke(app, ["peak", str(path)])
     assert r.exit_code == ExitCode.BAD_INPUT
     assert r.stderr == (
-        f"ccc: error: {path}: no start-time column found; columns: when, until\n"
-        "hint: pass --start-col NAME\n"
+        f"ccc: error: {path}: no start-time column found and no preset matched; "
+        "columns: when, until\n"
+        "hint: pass --preset stringee|stringeex|stringeex_vi|twilio|asterisk|freeswitch|"
+        "cucm|connect|generic, or name the columns with --start-col and --end-col "
+        "(or --duration-col)\n"
     )
 
 

@@ -91,9 +91,12 @@ def test_empty_file_and_missing_columns(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is empty"):
         load_calls([write(tmp_path / "e.csv", "")])
     no_start = write(tmp_path / "n.csv", "foo,bar\n1,2\n")
-    with pytest.raises(InputError, match=r"no start-time column found; columns: foo, bar") as err:
+    with pytest.raises(
+        InputError, match=r"no start-time column found and no preset matched; columns: foo, bar"
+    ) as err:
         load_calls([no_start])
-    assert err.value.hint == "pass --start-col NAME"
+    assert err.value.hint is not None
+    assert "--preset" in err.value.hint and "--start-col" in err.value.hint
     no_end = write(tmp_path / "m.csv", "start_time,bar\n2026-01-01 10:00:00,2\n")
     with pytest.raises(InputError, match="no end-time or duration column"):
         load_calls([no_end])
@@ -233,6 +236,7 @@ def test_every_bucket_and_their_precedence(tmp_path: Path) -> None:
         "plan_limit_rejected": 1,
         "invalid": 7,
         "invalid_reasons": {
+            "not_a_call": 0,
             "missing_start": 1,
             "bad_start": 1,
             "missing_end": 1,

@@ -1,5 +1,8 @@
 """Real CDR files from ``../shared/realdata``: ``ccc peak`` and ``ccc inspect`` with flags.
 
+Here every file is read with ``--preset generic`` and explicit column flags; the
+built-in presets (no flags at all) are tested in ``tests/test_realdata_presets.py``.
+
 Every file the generic loader can map with explicit flags has one :class:`Case` below
 (vendor presets come later; here every column is named on the command line). Each case
 is checked three ways:
@@ -119,7 +122,8 @@ class Case:
         return self.path.rsplit(".", 1)[0]
 
     def flags(self, *, grouped: bool = True) -> list[str]:
-        out = [] if self.header else ["--no-header"]
+        # Every column named by hand: no preset (tests/test_realdata_presets.py has them).
+        out = ["--preset", "generic"] + ([] if self.header else ["--no-header"])
         for name, column in self.columns.items():
             if name != "group" or grouped:
                 out += [FLAGS[name], column]
@@ -139,6 +143,7 @@ class Case:
             time_format=self.time_format,
             epoch_unit=self.epoch_unit or "auto",  # type: ignore[arg-type]
             has_header=self.header,
+            preset="generic",
         )
 
 

@@ -83,9 +83,11 @@ def at(
     from ccc_cli.report.at import render_snapshot, snapshot_document
     from ccc_cli.report.common import stdout_console
 
-    when = parse_instant(instant, load_request.options.tz, option="--time")
+    # Checked before the (slow) load; read again in the zone the load settles on.
+    parse_instant(instant, load_request.options.tz or "UTC", option="--time")
     window_s = parse_window(window)
     callset = load(load_request)
+    when = parse_instant(instant, callset.tz, option="--time")
     result = snapshot(callset, at=when, window_s=window_s, limit=limit, account=account)
     if format is OutputFormat.json:
         print_json(snapshot_document(result))

@@ -132,6 +132,20 @@ def _opt(*names: str, help: str, panel: str, metavar: str | None = None) -> Any:
 
 _LOAD_PARAMS: list[tuple[str, Any, Any]] = [
     (
+        "preset",
+        Annotated[
+            str | None,
+            _opt(
+                "--preset",
+                help="Input format: auto (detect, default), stringee, stringeex, stringeex_vi, "
+                "twilio, asterisk, freeswitch, cucm, connect or generic. Column flags win.",
+                panel=INPUT_PANEL,
+                metavar="NAME",
+            ),
+        ],
+        None,
+    ),
+    (
         "config",
         Annotated[
             Path | None,
@@ -354,6 +368,19 @@ _LOAD_PARAMS: list[tuple[str, Any, Any]] = [
         False,
     ),
     (
+        "encoding",
+        Annotated[
+            str | None,
+            _opt(
+                "--encoding",
+                help="Text encoding of text files (default UTF-8, Latin-1 if not valid UTF-8).",
+                panel=INPUT_PANEL,
+                metavar="NAME",
+            ),
+        ],
+        None,
+    ),
+    (
         "separator",
         Annotated[
             str | None,
@@ -447,6 +474,10 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
         kwargs["max_duration_s"] = parse_max_duration(str(merged["max_duration"]))
     if merged.get("no_header"):
         kwargs["has_header"] = False
+    if merged.get("preset"):
+        kwargs["preset"] = str(merged["preset"]).strip().lower()
+    if merged.get("encoding"):
+        kwargs["encoding"] = str(merged["encoding"])
     if merged.get("separator"):
         sep = str(merged["separator"])
         kwargs["separator"] = "\t" if sep in ("\\t", "tab", "TAB") else sep

@@ -77,7 +77,7 @@ def series(
     from ccc_cli.report.series import render_series, series_document, write_series
 
     width = parse_every(every)
-    tz = load_request.options.tz
+    tz = load_request.options.tz or "UTC"
     since = None if start is None else parse_instant(start, tz, option="--from")
     until = None if end is None else parse_instant(end, tz, option="--to")
     if since is not None and until is not None and until <= since:
@@ -91,6 +91,10 @@ def series(
         check_plot_path(plot)
 
     callset = load(load_request)
+    if callset.tz != tz:
+        # A preset's zone (no --tz given): --from/--to are wall times in it.
+        since = None if start is None else parse_instant(start, callset.tz, option="--from")
+        until = None if end is None else parse_instant(end, callset.tz, option="--to")
     result = compute_series(
         callset, every=width, by_account=by is ByKey.account, start=since, end=until
     )

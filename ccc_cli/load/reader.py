@@ -40,8 +40,19 @@ def _numbered(names: list[str]) -> list[str]:
     return [f"column_{i}" for i in range(1, len(names) + 1)]
 
 
-def scan_source(source: Source, *, has_header: bool, separator: str | None) -> Scan:
-    """Lazily scan ``source``; raises :class:`InputError` if it cannot be read."""
+def scan_source(
+    source: Source,
+    *,
+    has_header: bool,
+    separator: str | None,
+    data: bytes | None = None,
+    skip_rows_after_header: int = 0,
+) -> Scan:
+    """Lazily scan ``source``; raises :class:`InputError` if it cannot be read.
+
+    ``data``: the file's content already decoded to UTF-8 (a file in another encoding);
+    ``skip_rows_after_header``: lines under the header that are not data (CUCM types).
+    """
     try:
         if source.format == "parquet":
             frame = pl.scan_parquet(source.path).with_row_index(ROW, offset=1)
@@ -51,7 +62,8 @@ def scan_source(source: Source, *, has_header: bool, separator: str | None) -> S
             if not read_head(source, 1):
                 raise InputError(f"file {source.label} is empty")
             # gzip cannot be scanned lazily; decompress into memory first.
-            data = gzip.decompress(source.path.read_bytes()) if source.compressed else None
+            if data is None and source.compressed:
+                data = gzip.decompress(source.path.read_bytes())
             frame = pl.scan_csv(
                 data if data is not None else source.path,
                 has_header=has_header,
@@ -64,6 +76,7 @@ def scan_source(source: Source, *, has_header: bool, separator: str | None) -> S
                 row_index_name=ROW,
                 row_index_offset=1,
                 raise_if_empty=False,
+                skip_rows_after_header=skip_rows_after_header,
                 # Headerless columns are numbered from 1, as people count them.
                 with_column_names=None if has_header else _numbered,
             )

@@ -9,10 +9,15 @@ import polars as pl
 from ccc_cli.schema import CALL_TYPE_DTYPE, DEFAULT_TYPE_VALUES, OTHER
 
 
-def type_lookup(type_map: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """Lower-cased raw value -> canonical type: the defaults, overridden by ``type_map``."""
+def type_lookup(
+    type_map: Mapping[str, tuple[str, ...]],
+    *,
+    preset_values: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, str]:
+    """Lower-cased raw value -> canonical type: the defaults, then a preset's values,
+    then ``type_map`` (``--type-map``), each overriding the one before."""
     lookup = {raw: ctype for ctype, raws in DEFAULT_TYPE_VALUES.items() for raw in raws}
-    for ctype, raws in type_map.items():
+    for ctype, raws in (*(preset_values or {}).items(), *type_map.items()):
         for raw in raws:
             lookup[raw.strip().lower()] = ctype
     return lookup

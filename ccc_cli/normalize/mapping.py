@@ -61,17 +61,33 @@ def _shorten(columns: Sequence[str], limit: int = 12) -> str:
 _DATA_LIKE = re.compile(r"^\s*$|^[+-]?\d+([.:/-]\d+)*$|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
 
 
-def _looks_like_data(columns: Sequence[str]) -> bool:
+def _numbered(columns: Sequence[str]) -> bool:
+    return bool(columns) and columns[0] == "column_1"
+
+
+def preset_names() -> tuple[str, ...]:
+    from ccc_cli.normalize.presets import PRESET_NAMES
+
+    return PRESET_NAMES
+
+
+def looks_like_data(columns: Sequence[str]) -> bool:
     """Whether a "header" is really a data row (empty names, numbers, dates)."""
     return sum(bool(_DATA_LIKE.search(c)) for c in columns) >= max(2, len(columns) // 4)
 
 
 def resolve_columns(
-    columns: Sequence[str], explicit: Mapping[str, str], *, label: str
+    columns: Sequence[str],
+    explicit: Mapping[str, str],
+    *,
+    label: str,
+    preset: Mapping[str, FieldSource] | None = None,
+    aliases: bool = True,
 ) -> ColumnMapping:
     """Map fields to the columns of one file.
 
-    Explicit choices (flags or config) come first and must exist; other fields are
+    Explicit choices (flags or config) come first and must exist; then the fields a
+    preset sets (see ``ccc_cli.normalize.detect``); with ``aliases``, other fields are
     matched against their aliases, case-insensitively and ignoring ``_``, ``-`` and
     spaces, never reusing a column already taken.
     """
@@ -88,11 +104,13 @@ def resolve_columns(
             column = match[0]
         chosen[name] = FieldSource(name, column, f"set by {FIELD_FLAGS[name]}")
 
+    for name, source in (preset or {}).items():
+        chosen.setdefault(name, source)
     taken = {s.column for s in chosen.values()}
     by_key: dict[str, str] = {}
     for c in columns:
         by_key.setdefault(normalize_header(c), c)
-    for name in INPUT_FIELDS:
+    for name in INPUT_FIELDS if aliases else ():
         if name in chosen:
             continue
         # Linking by group and by parent are exclusive; an explicit one wins.
@@ -107,16 +125,17 @@ def resolve_columns(
                 chosen[name] = FieldSource(name, found, why)
                 taken.add(found)
                 break
-    if FIELD_GROUP in chosen and FIELD_PARENT in chosen:
-        # Both found by alias: a parent id is the more specific link.
+    if FIELD_GROUP in chosen and FIELD_PARENT in chosen and FIELD_GROUP not in explicit:
+        # Both found by alias or preset: a parent id is the more specific link.
         del chosen[FIELD_GROUP]
 
     if FIELD_START not in chosen:
         raise InputError(
-            f"{label}: no start-time column found; columns: {_shorten(columns)}",
-            hint="the first line looks like data: pass --no-header and --start-col column_N"
-            if _looks_like_data(columns)
-            else "pass --start-col NAME",
+            f"{label}: no start-time column found and no preset matched; "
+            f"columns: {_shorten(columns)}",
+            hint=f"pass --preset {'|'.join(preset_names())}, or name the columns with "
+            "--start-col and --end-col (or --duration-col)"
+            + (", with column_N names for a headerless file" if _numbered(columns) else ""),
         )
     if FIELD_END not in chosen and FIELD_DURATION not in chosen:
         raise InputError(

@@ -16,7 +16,7 @@ Each input row lands in exactly one bucket, checked in this order:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import polars as pl
@@ -25,6 +25,7 @@ from ccc_cli.errors import InputError
 from ccc_cli.load.reader import ROW, Scan, polars_error_line
 from ccc_cli.load.sources import Source, read_head
 from ccc_cli.normalize.calltypes import map_call_types, type_lookup
+from ccc_cli.normalize.detect import KEEP, AppliedPreset, PresetMatch
 from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
 from ccc_cli.normalize.times import (
     TimeEncoding,
@@ -151,6 +152,10 @@ class FileReport:
     encodings: Mapping[str, TimeEncoding]
     duration_unit: str | None
     unmapped_types: Mapping[str, int]
+    preset: PresetMatch | None = None
+    encoding: str | None = None
+    row_filter: str | None = None
+    tz: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,7 +242,13 @@ _ZERO_TEXT: Final = r"^[+-]?0+(\.0*)?$"
 
 
 def _answer_encoding(
-    scan: Scan, column: str, options: LoadOptions, *, explicit: bool, where: str
+    scan: Scan,
+    column: str,
+    options: LoadOptions,
+    *,
+    explicit: bool,
+    where: str,
+    extra_formats: tuple[str, ...] = (),
 ) -> TimeEncoding:
     """How the answer column is read: detected like the end time, from a sample of its
     answered values.
@@ -262,7 +273,11 @@ def _answer_encoding(
         raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
     try:
         return detect_encoding(
-            sample, epoch_unit=options.epoch_unit, time_format=options.time_format, where=where
+            sample,
+            epoch_unit=options.epoch_unit,
+            time_format=options.time_format,
+            where=where,
+            extra_formats=extra_formats,
         )
     except InputError:
         if explicit:
@@ -286,10 +301,41 @@ def _not_before_start(early: pl.Expr, late: pl.Expr) -> pl.Expr:
     return pl.when((early < start) & (late >= start)).then(late).otherwise(early)
 
 
-def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePlan:
-    mapping = resolve_columns(scan.columns, options.columns, label=scan.source.label)
+def file_options(options: LoadOptions, applied: AppliedPreset | None) -> LoadOptions:
+    """The options one file is read with: the preset's zone and epoch unit fill in what
+    the user left unset."""
+    if applied is None:
+        return replace(options, tz=options.tz or "UTC")
+    epoch = options.epoch_unit
+    if epoch == "auto" and applied.epoch_unit is not None:
+        epoch = applied.epoch_unit  # type: ignore[assignment]
+    return replace(options, tz=options.tz or applied.tz or "UTC", epoch_unit=epoch)
+
+
+def _plan_file(
+    scan: Scan, options: LoadOptions, file_dtype: pl.Enum, applied: AppliedPreset | None = None
+) -> _FilePlan:
+    mapping = resolve_columns(
+        scan.columns,
+        options.columns,
+        label=scan.source.label,
+        preset=applied.fields if applied is not None else None,
+        aliases=applied.aliases if applied is not None else True,
+    )
+    preset_unit = (
+        applied is not None and applied.epoch_unit is not None and options.epoch_unit == "auto"
+    )
+    options = file_options(options, applied)
+    formats = applied.time_formats if applied is not None else ()
+
+    def by_preset(enc: TimeEncoding) -> TimeEncoding:
+        if preset_unit and enc.kind == "epoch" and applied is not None:
+            return replace(enc, unit_from=f"preset {applied.match.preset}")
+        return enc
+
     schema = scan.frame.collect_schema()
     tz = options.tz
+    assert tz is not None
 
     def col(name: str) -> str | None:
         return mapping.column(name)
@@ -310,6 +356,7 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
                 epoch_unit=options.epoch_unit,
                 time_format=options.time_format,
                 where=where(column),
+                extra_formats=formats,
             )
     if answer_col is not None:
         encodings[FIELD_ANSWER] = _answer_encoding(
@@ -318,7 +365,9 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
             options,
             explicit=FIELD_ANSWER in options.columns,
             where=where(answer_col),
+            extra_formats=formats,
         )
+    encodings = {name: by_preset(enc) for name, enc in encodings.items()}
 
     # The frame is built in stages, each naming its results, so that every parse runs
     # once per row (Polars does not always share common subexpressions of one stage).
@@ -385,6 +434,9 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     status_col = col(FIELD_STATUS)
     status = pl.col(status_col).cast(pl.String) if status_col else pl.lit(None, pl.String)
     is_rejected = status.str.contains(f"(?i){PLAN_LIMIT_STATUS}").fill_null(False)
+    keep_row = (
+        pl.col(KEEP) if applied is not None and applied.keep_why is not None else pl.lit(True)
+    )
 
     start_, end_ = pl.col(_START_TMP), pl.col(_END_TMP)
     # The answer never makes a row invalid: one outside [start, end] (epoch 0 included)
@@ -403,6 +455,8 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     reason = (
         pl.when(is_rejected)
         .then(pl.lit(PLAN_LIMIT_REJECTED))
+        .when(~keep_row)
+        .then(pl.lit("not_a_call"))
         .when(pl.col(_S_TXT).is_null())
         .then(pl.lit("missing_start"))
         .when(start_.is_null())
@@ -421,6 +475,8 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
     column_at_fault = (
         pl.when(pl.col(_REASON_TMP).is_in(["missing_start", "bad_start"]))
         .then(pl.lit(start_col))
+        .when(pl.col(_REASON_TMP) == "not_a_call")
+        .then(pl.lit(applied.keep_why if applied is not None else None, pl.String))
         .otherwise(pl.lit(end_fault))
     )
 
@@ -473,6 +529,10 @@ def _plan_file(scan: Scan, options: LoadOptions, file_dtype: pl.Enum) -> _FilePl
         encodings=encodings,
         duration_unit=options.duration_unit if dur_col else None,
         unmapped_types={},
+        preset=applied.match if applied is not None else None,
+        encoding=applied.encoding if applied is not None else None,
+        row_filter=applied.keep_why if applied is not None else None,
+        tz=tz,
     )
     return _FilePlan(
         valid=valid, rejected=rejected, invalid=invalid, combined=combined, report_stub=stub
@@ -496,20 +556,27 @@ class ProgressSink:
 
 
 def build_callset(
-    scans: Sequence[Scan], options: LoadOptions, progress: ProgressSink | None = None
+    scans: Sequence[Scan],
+    options: LoadOptions,
+    progress: ProgressSink | None = None,
+    presets: Sequence[AppliedPreset | None] | None = None,
 ) -> CallSet:
-    """Parse every scan and build the canonical :class:`CallSet`."""
+    """Parse every scan (read with its preset, if any) and build the :class:`CallSet`."""
     sink = progress or ProgressSink()
-    lookup = type_lookup(options.type_map)
+    applied_list = list(presets) if presets is not None else [None] * len(scans)
+    notes: list[str] = [n for a in applied_list if a is not None for n in a.notes]
     labels = [s.source.label for s in scans]
     file_dtype = pl.Enum(labels)
     valids: list[pl.DataFrame] = []
     rejecteds: list[pl.DataFrame] = []
     invalids: list[pl.DataFrame] = []
     reports: list[FileReport] = []
-    for scan in scans:
+    for scan, applied in zip(scans, applied_list, strict=True):
         sink.file_started(scan.source.label, scan.source.size)
-        plan = _plan_file(scan, options, file_dtype)
+        plan = _plan_file(scan, options, file_dtype, applied)
+        lookup = type_lookup(
+            options.type_map, preset_values=applied.type_values if applied else None
+        )
         try:
             if progress is not None and _batchable(scan.source):
                 valid, rejected, invalid = _collect_in_batches(plan, scan.source, sink)
@@ -517,6 +584,10 @@ def build_callset(
                 valid, rejected, invalid = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
         except pl.exceptions.PolarsError as exc:
             raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+        if applied is not None and applied.zone_check is not None and options.tz is None:
+            hint = applied.zone_check(valid)
+            if hint is not None:
+                notes.append(f"{scan.source.label}: {hint}")
         valid, unmapped = _with_call_types(valid, lookup)
         rejected, _ = _with_call_types(rejected, lookup)
         rows = valid.height + rejected.height + invalid.height
@@ -534,6 +605,10 @@ def build_callset(
                 encodings=stub.encodings,
                 duration_unit=stub.duration_unit,
                 unmapped_types=unmapped,
+                preset=stub.preset,
+                encoding=stub.encoding,
+                row_filter=stub.row_filter,
+                tz=stub.tz,
             )
         )
         sink.file_done(scan.source.label, scan.source.size, rows)
@@ -545,6 +620,7 @@ def build_callset(
         tuple(reports),
         options,
         file_dtype,
+        notes,
     )
 
 
@@ -714,6 +790,18 @@ def _number_calls(n: int, links: _Links | None) -> tuple[pl.Series, int, pl.Seri
     return numbers.cast(LEG_GROUP_DTYPE), n_keys, multi
 
 
+def display_tz(options: LoadOptions, files: Sequence[FileReport]) -> str:
+    """The zone times are shown in: --tz, else the zone every file was read in (a
+    preset's, such as Stringee's Asia/Ho_Chi_Minh), else UTC."""
+    if options.tz is not None:
+        return options.tz
+    zones = {f.tz for f in files}
+    if len(zones) == 1:
+        (zone,) = zones
+        return zone or "UTC"
+    return "UTC"
+
+
 def _finalize(
     valid: pl.DataFrame,
     rejected: pl.DataFrame,
@@ -721,8 +809,9 @@ def _finalize(
     files: tuple[FileReport, ...],
     options: LoadOptions,
     file_dtype: pl.Enum,
+    file_notes: Sequence[str] = (),
 ) -> CallSet:
-    notes: list[str] = []
+    notes: list[str] = list(file_notes)
     # Duplicates and reused ids can only be among rows whose id occurs more than once;
     # find those cheaply, then work on that (usually tiny) subset.
     repeated = _repeated(valid[CALL_ID])
@@ -801,7 +890,7 @@ def _finalize(
         invalid=invalid,
         accounting=accounting,
         files=files,
-        tz=options.tz,
+        tz=display_tz(options, files),
         linked=multi.len() > 0,
         linked_groups=linked_groups if multi.len() else 0,
         reused_call_ids=reused,

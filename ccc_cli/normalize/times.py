@@ -63,13 +63,19 @@ class TimeEncoding:
     formats: tuple[TextFormat, ...] = ()
     naive: bool = False
     unit_detected: bool = False
+    # Who set a unit that was not detected (--epoch-unit, or a preset).
+    unit_from: str | None = None
 
     def describe(self) -> str:
         """Human description for ``ccc inspect``."""
         if self.kind == "empty":
             return "no values"
         if self.kind == "epoch":
-            how = "detected by magnitude" if self.unit_detected else "from --epoch-unit"
+            how = (
+                "detected by magnitude"
+                if self.unit_detected
+                else f"from {self.unit_from or '--epoch-unit'}"
+            )
             return f"epoch {self.epoch_unit} ({how})"
         if self.kind == "datetime":
             return "typed datetime" + (" (naive local time)" if self.naive else " (with zone)")
@@ -136,10 +142,13 @@ def detect_encoding(
     epoch_unit: str,
     time_format: str | None,
     where: str,
+    extra_formats: tuple[str, ...] = (),
 ) -> TimeEncoding:
     """Pick the encoding of a time column from a sample of its values.
 
-    ``where`` names the column and file for error messages.
+    ``where`` names the column and file for error messages; ``extra_formats`` (a
+    preset's, e.g. day-first dates) are tried after ``time_format`` and before the
+    built-in formats.
     """
     dtype = sample.dtype
     if isinstance(dtype, pl.Datetime):
@@ -168,7 +177,7 @@ def detect_encoding(
         return TimeEncoding("epoch", epoch_unit=epoch_unit_for(numbers), unit_detected=True)
 
     candidates: tuple[TextFormat, ...] = (user_format(time_format),) if time_format else ()
-    candidates += BUILTIN_FORMATS
+    candidates += tuple(user_format(f) for f in extra_formats) + BUILTIN_FORMATS
     chosen = _cover(text, candidates)
     if not chosen:
         example = text[0]

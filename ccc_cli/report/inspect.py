@@ -28,11 +28,30 @@ def _field_doc(report: FileReport, name: str) -> dict[str, Any]:
     return doc
 
 
+def _preset_doc(report: FileReport) -> dict[str, Any] | None:
+    match = report.preset
+    if match is None:
+        return None
+    return {
+        "name": match.preset,
+        "title": match.title,
+        "layout": match.layout,
+        "chosen_by": match.chosen_by,
+        "why": match.why,
+        "row_filter": report.row_filter,
+        "call_type_values": dict(match.type_values),
+        "cannot_know": match.limits or None,
+    }
+
+
 def _file_doc(report: FileReport) -> dict[str, Any]:
     return {
         "path": report.label,
         "format": report.kind,
         "separator": report.separator,
+        "encoding": report.encoding or "utf-8",
+        "time_zone": report.tz,
+        "preset": _preset_doc(report),
         "rows": report.rows,
         "columns": {name: _field_doc(report, name) for name in report.mapping.fields},
         "unmapped_call_types": dict(report.unmapped_types),
@@ -82,7 +101,27 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
     tz = callset.tz
     for report in callset.files:
         sep = f", separator {report.separator!r}" if report.separator else ""
-        console.print(f"[bold]{report.label}[/bold]: {report.kind}{sep}, {report.rows:,} rows")
+        code = f", encoding {report.encoding}" if report.encoding else ""
+        console.print(
+            f"[bold]{report.label}[/bold]: {report.kind}{sep}{code}, {report.rows:,} rows",
+            highlight=False,
+        )
+        match = report.preset
+        if match is not None:
+            how = {"detected": "detected", "--preset": "set by --preset"}.get(
+                match.chosen_by, "no preset matched"
+            )
+            console.print(
+                f"  preset: [bold]{match.preset}[/bold] ({how}), {match.layout}: {match.why}",
+                highlight=False,
+            )
+            if report.row_filter:
+                console.print(f"  rows kept: {report.row_filter}", highlight=False)
+            if match.type_values:
+                shown = ", ".join(f"{raw!r} {ctype}" for raw, ctype in match.type_values.items())
+                console.print(f"  call-type values: {shown} (--type-map overrides)")
+            if match.limits:
+                console.print(f"  cannot know: {match.limits}", highlight=False)
         table = Table(show_edge=False, box=None, padding=(0, 2))
         table.add_column("field")
         table.add_column("column")

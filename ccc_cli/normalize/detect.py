@@ -1,0 +1,477 @@
+"""Pick the preset of each file (``--preset auto``) and apply it to the file's scan.
+
+Detection reads only the head of a file. A file with a header is scored by the header
+names each preset layout requires (and the optional ones it also finds); a headerless
+file by its column count and the shapes of the values of a sample of rows (a datetime
+where the start should be, integers where the durations should be, ...). The best score
+wins; two presets with the same best score are ambiguous and need ``--preset``. A file
+no preset recognises is read with the canonical names and their aliases (``generic``).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+import polars as pl
+
+from ccc_cli.errors import InputError, UsageError
+from ccc_cli.load.reader import Scan, scan_source
+from ccc_cli.load.sources import Source, read_head, sniff_separator
+from ccc_cli.normalize.mapping import FieldSource, looks_like_data
+from ccc_cli.normalize.presets import (
+    AUTO,
+    GENERIC,
+    PRESET_NAMES,
+    PRESETS,
+    Columns,
+    Layout,
+    Preset,
+    header_key,
+)
+from ccc_cli.options import LoadOptions
+from ccc_cli.schema import (
+    ALIASES,
+    FIELD_ANSWER,
+    FIELD_DURATION,
+    FIELD_END,
+    FIELD_GROUP,
+    FIELD_PARENT,
+    FIELD_START,
+    INPUT_FIELDS,
+)
+
+KEEP: Final = "__ccc_keep"
+_SAMPLE_RECORDS: Final = 50
+_MIN_SHARE: Final = 0.8
+_SHAPES: Final = {
+    "datetime": re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"),
+    "int": re.compile(r"^-?\d+$"),
+    "uuid": re.compile(
+        r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    ),
+    "uniqueid": re.compile(r"^([\w.-]+-)?\d{9,10}\.\d+$"),
+    "disposition": re.compile(r"^(ANSWERED|NO ANSWER|BUSY|FAILED|CONGESTION)$", re.I),
+}
+_SHAPE_WORDS: Final = {
+    "datetime": "a datetime",
+    "int": "an integer",
+    "uuid": "a UUID",
+    "uniqueid": "an Asterisk uniqueid",
+    "disposition": "a disposition",
+}
+_TYPE_LINE: Final = re.compile(r"^(INTEGER|VARCHAR|UNIQUEIDENTIFIER|BIGINT|DATETIME)", re.I)
+
+
+def manual_hint() -> str:
+    """What to pass when no preset fits (for error messages)."""
+    return (
+        f"pass --preset NAME ({', '.join(PRESET_NAMES)}) or name the columns: "
+        "--start-col and --end-col (or --duration-col), with --no-header and column_N "
+        "names for a headerless file"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PresetMatch:
+    """Which preset reads a file, and why (for ``ccc inspect``)."""
+
+    preset: str
+    layout: str
+    why: str
+    chosen_by: str  # "detected", "--preset" or "default"
+    title: str = ""
+    limits: str = ""
+    # The preset's raw call-type values -> canonical type (--type-map wins over these).
+    type_values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPreset:
+    """A preset applied to one file: what the normaliser needs from it."""
+
+    match: PresetMatch
+    fields: Mapping[str, FieldSource]
+    aliases: bool  # fields the preset does not set may be found by alias (generic)
+    keep_why: str | None
+    tz: str | None
+    epoch_unit: str | None
+    time_formats: tuple[str, ...]
+    type_values: Mapping[str, tuple[str, ...]]
+    encoding: str | None
+    notes: tuple[str, ...] = field(default=())
+    zone_check: Callable[[pl.DataFrame], str | None] | None = None
+
+
+# --- reading the head ----------------------------------------------------------------------
+def _decode(head: bytes, encoding: str | None, full: bool) -> tuple[str, str | None]:
+    """Text of the head and the encoding to read the file with (None: UTF-8)."""
+    if encoding is not None and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            return head.decode(encoding, errors="replace"), encoding
+        except LookupError:
+            raise UsageError(
+                f"unknown encoding {encoding!r}", hint="use e.g. utf-8, latin-1, cp1252"
+            ) from None
+    try:
+        return head.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        # A sequence cut by the end of the head is not an error.
+        if full and exc.start >= len(head) - 4:
+            return head[: exc.start].decode("utf-8"), None
+        if encoding is not None:
+            return head.decode("utf-8", errors="replace"), None
+    # Not UTF-8: Latin-1 maps every byte, so no row is lost over a name ccc never uses.
+    return head.decode("latin-1"), "latin-1"
+
+
+def _records(text: str, separator: str) -> list[list[str]]:
+    lines = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(lines, newline=""), delimiter=separator)
+    out: list[list[str]] = []
+    try:
+        for record in reader:
+            if record and any(v.strip() for v in record):
+                out.append(record)
+            if len(out) > _SAMPLE_RECORDS:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+# --- scoring -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    preset: Preset
+    layout: Layout
+    score: float
+    why: str
+
+
+def _score_header(preset: Preset, layout: Layout, names: Sequence[str]) -> _Candidate | None:
+    keys = {header_key(n): n for n in names}
+    found: list[str] = []
+    for group in layout.required:
+        hit = next((keys[header_key(g)] for g in group if header_key(g) in keys), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    extra = [keys[header_key(o)] for o in layout.optional if header_key(o) in keys]
+    why = f"header has {', '.join(found)}" + (f" (and {', '.join(extra)})" if extra else "")
+    return _Candidate(preset, layout, len(found) + 0.5 * len(extra), why)
+
+
+def _fits(value: str, shape: str) -> bool:
+    text = value.strip()
+    if shape.endswith("?"):
+        if not text:
+            return True
+        shape = shape[:-1]
+    return bool(_SHAPES[shape].match(text))
+
+
+def _score_rows(preset: Preset, layout: Layout, rows: Sequence[list[str]]) -> _Candidate | None:
+    width = len(rows[0])
+    # A FreePBX table dump and FreeSWITCH templates may carry extra (or fewer) columns
+    # after the named ones; cdr_csv variants are told apart by their exact count.
+    exact = layout.exact_width
+    positions = {name: i for i, name in enumerate(layout.positions)}
+    needed = max(positions[s] for s in layout.shapes) + 1
+    if (exact and width != len(layout.positions)) or width < needed:
+        return None
+    ok = sum(
+        len(r) == width and all(_fits(r[positions[s]], shape) for s, shape in layout.shapes.items())
+        for r in rows
+    )
+    if ok < _MIN_SHARE * len(rows):
+        return None
+    shown = ", ".join(
+        f"{s} (column {positions[s] + 1}) {_SHAPE_WORDS[shape.rstrip('?')]}"
+        + (" or empty" if shape.endswith("?") else "")
+        for s, shape in layout.shapes.items()
+    )
+    why = f"headerless, {width} columns; {shown} in {ok} of {len(rows)} sample rows"
+    return _Candidate(preset, layout, len(layout.shapes) + ok / len(rows), why)
+
+
+def _candidates(
+    presets: Sequence[Preset], header: Sequence[str] | None, rows: Sequence[list[str]]
+) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for preset in presets:
+        best: _Candidate | None = None
+        for layout in preset.layouts:
+            if header is not None and not layout.headerless:
+                cand = _score_header(preset, layout, header)
+            elif header is None and layout.headerless and rows:
+                cand = _score_rows(preset, layout, rows)
+            else:
+                cand = None
+            if cand is not None and (best is None or cand.score > best.score):
+                best = cand
+        if best is not None:
+            found.append(best)
+    return sorted(found, key=lambda c: -c.score)
+
+
+# --- applying ------------------------------------------------------------------------------
+def _choose(
+    requested: str,
+    found: list[_Candidate],
+    *,
+    label: str,
+    header: Sequence[str] | None,
+    width: int,
+) -> _Candidate | None:
+    if requested != AUTO:
+        match = [c for c in found if c.preset.name == requested]
+        if match:
+            return match[0]
+        if requested == GENERIC:
+            return None
+        preset = PRESETS[requested]
+        if header is not None:
+            keys = {header_key(n) for n in header}
+            missing = min(
+                (
+                    [g[0] for g in lay.required if not any(header_key(x) in keys for x in g)]
+                    for lay in preset.layouts
+                    if not lay.headerless
+                ),
+                key=len,
+                default=[],
+            )
+            what = f"the header lacks {', '.join(missing)}" if missing else "headerless layouts"
+        else:
+            what = f"headerless, {width} columns"
+        raise InputError(
+            f"{label}: does not look like a {requested} file ({what})",
+            hint=manual_hint(),
+        )
+    if not found:
+        return None
+    if len(found) > 1 and found[1].score == found[0].score:
+        names = " and ".join(c.preset.name for c in found[:2])
+        raise InputError(
+            f"{label}: the columns fit both {names} equally well",
+            hint=f"pass --preset {found[0].preset.name} (or {found[1].preset.name})",
+        )
+    return found[0]
+
+
+def _full_bytes(source: Source) -> bytes:
+    data = source.path.read_bytes()
+    return gzip.decompress(data) if source.compressed else data
+
+
+def open_source(source: Source, options: LoadOptions) -> tuple[Scan, AppliedPreset]:
+    """Detect (or take) the preset of one file, scan it, and apply the preset."""
+    header: Sequence[str] | None
+    rows: list[list[str]] = []
+    encoding: str | None = None
+    has_header = True
+    separator = options.separator
+    skip_type_line = False
+    if source.format == "parquet":
+        header = None
+    else:
+        head = read_head(source)
+        if not head:
+            raise InputError(f"file {source.label} is empty")
+        text, encoding = _decode(head, options.encoding, full=len(head) >= 64 * 1024)
+        separator = separator or sniff_separator(source)
+        records = _records(text, separator)
+        if options.has_header is not None:
+            has_header = options.has_header
+        elif records:
+            has_header = not looks_like_data(records[0])
+        if has_header and records:
+            header, rows = records[0], records[1:]
+        else:
+            header, rows = None, records
+        if header is not None and rows and _TYPE_LINE.match(rows[0][0].strip()):
+            skip_type_line = True
+
+    data: bytes | None = None
+    if encoding is not None:
+        data = _full_bytes(source).decode(encoding, errors="replace").encode("utf-8")
+    scan = scan_source(
+        source,
+        has_header=has_header,
+        separator=separator,
+        data=data,
+        skip_rows_after_header=1 if skip_type_line else 0,
+    )
+    if source.format == "parquet":
+        header = scan.columns
+    return apply_preset(
+        scan, options, header=header, rows=rows, encoding=encoding, skip_type_line=skip_type_line
+    )
+
+
+def apply_preset(
+    scan: Scan,
+    options: LoadOptions,
+    *,
+    header: Sequence[str] | None = None,
+    rows: Sequence[list[str]] = (),
+    encoding: str | None = None,
+    skip_type_line: bool = False,
+) -> tuple[Scan, AppliedPreset]:
+    """Choose the preset of a scanned file (``header`` None: headerless, judged by
+    ``rows``) and apply it. An in-memory frame passes its column names as the header."""
+    requested = options.preset
+    if header is None and not rows:
+        header = scan.columns
+    presets = [p for p in PRESETS.values() if p.name != GENERIC]
+    found = _candidates(presets, header, rows)
+    chosen = _choose(
+        requested,
+        found,
+        label=scan.source.label,
+        header=header,
+        width=len(scan.columns),
+    )
+    if chosen is None:
+        why = (
+            "set by --preset"
+            if requested == GENERIC
+            else "no preset matched; canonical names and their aliases"
+        )
+        match = PresetMatch(
+            GENERIC,
+            "canonical names",
+            why,
+            "--preset" if requested != AUTO else "default",
+            PRESETS[GENERIC].title,
+        )
+        applied = AppliedPreset(
+            match=match,
+            fields=_answer_fallback(scan, options),
+            aliases=True,
+            keep_why=None,
+            tz=None,
+            epoch_unit=None,
+            time_formats=(),
+            type_values={},
+            encoding=encoding,
+        )
+        if applied.fields:
+            notes = (
+                f"{scan.source.label}: the file has no start (creation) time: calls count "
+                "from their answer time for their billed seconds, so ring time is lost",
+            )
+            applied = replace(applied, notes=notes)
+        return scan, applied
+    return _apply(scan, chosen, options, requested, encoding, skip_type_line)
+
+
+# Billed seconds: talk time from the answer (Asterisk billsec, Plivo bill_duration, ...).
+_BILLSEC: Final = ("billsec", "bill_sec", "billable_seconds", "bill_duration", "talk_time")
+
+
+def _answer_fallback(scan: Scan, options: LoadOptions) -> dict[str, FieldSource]:
+    """Generic files with an answer time and billed seconds but no start time: the call
+    runs from the answer for the billed seconds (ring time is lost)."""
+    if {FIELD_START, FIELD_DURATION, FIELD_END} & set(options.columns):
+        return {}
+    cols = Columns(scan.columns, {})
+    if cols.find(*ALIASES[FIELD_START]) is not None:
+        return {}
+    answer = options.columns.get(FIELD_ANSWER) or cols.find(*ALIASES[FIELD_ANSWER])
+    billsec = cols.find(*_BILLSEC)
+    if answer is None or billsec is None:
+        return {}
+    why = "no start column: the answer time (ring time lost)"
+    return {
+        FIELD_START: FieldSource(FIELD_START, answer, why),
+        FIELD_DURATION: FieldSource(FIELD_DURATION, billsec, "billed seconds from the answer"),
+    }
+
+
+def _apply(
+    scan: Scan,
+    chosen: _Candidate,
+    options: LoadOptions,
+    requested: str,
+    encoding: str | None,
+    skip_type_line: bool,
+) -> tuple[Scan, AppliedPreset]:
+    preset, layout = chosen.preset, chosen.layout
+    frame = scan.frame
+    names = list(scan.columns)
+    if layout.headerless:
+        # Vendor names for the numbered columns; column_N stays usable in flags.
+        renames = [
+            pl.col(f"column_{i + 1}").alias(name)
+            for i, name in enumerate(layout.positions)
+            if i < len(scan.columns) and name not in names
+        ]
+        frame = frame.with_columns(renames)
+        names += [e.meta.output_name() for e in renames]
+    dtypes = frame.collect_schema()
+    cols = Columns(names, dict(dtypes))
+
+    explicit = options.columns
+    fields: dict[str, FieldSource] = {}
+    derived: list[pl.Expr] = []
+    notes: list[str] = []
+    for name in INPUT_FIELDS:
+        rule = preset.fields.get(name)
+        if rule is None or name in explicit:
+            continue
+        if name == FIELD_GROUP and FIELD_PARENT in explicit:
+            continue
+        if name == FIELD_PARENT and FIELD_GROUP in explicit:
+            continue
+        d = rule(cols)
+        if d is None:
+            continue
+        column = d.column
+        if d.expr is not None:
+            while column in names:
+                column += "'"
+            derived.append(d.expr.alias(column))
+            names.append(column)
+        fields[name] = FieldSource(name, column, f"preset {preset.name}")
+        if d.note:
+            notes.append(f"{scan.source.label}: {d.note}")
+    keep = preset.keep(cols) if preset.keep is not None else None
+    if keep is not None:
+        derived.append(keep[0].alias(KEEP))
+    if derived:
+        frame = frame.with_columns(derived)
+    columns = tuple(n for n in names if n != KEEP)
+    scan = Scan(source=scan.source, frame=frame, columns=columns, separator=scan.separator)
+    why = chosen.why + (
+        "; the line of SQL types under the header is skipped" if skip_type_line else ""
+    )
+    match = PresetMatch(
+        preset.name,
+        layout.name,
+        why,
+        "--preset" if requested != AUTO else "detected",
+        preset.title,
+        preset.limits,
+        {raw: ctype for ctype, raws in preset.type_values.items() for raw in raws},
+    )
+    applied = AppliedPreset(
+        match=match,
+        fields=fields,
+        aliases=False,
+        keep_why=None if keep is None else keep[1],
+        tz=preset.tz,
+        epoch_unit=preset.epoch_unit,
+        time_formats=preset.time_formats,
+        type_values=preset.type_values,
+        encoding=encoding,
+        notes=tuple(notes),
+        zone_check=preset.zone_check,
+    )
+    return scan, applied
