@@ -269,6 +269,16 @@ def test_generate_round_trip(runner: CliRunner, tmp_path: Path) -> None:
     assert rows["used"] == summary["calls"]
 
 
+def test_generate_clean_rows_are_all_used(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "clean.parquet"
+    r = runner.invoke(app, ["generate", "-o", str(out), "--rows", "2000", "--clean"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["peak", str(out), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["rows"]
+    assert (rows["read"], rows["used"]) == (2000, 2000)
+
+
 @pytest.mark.parametrize("command", ["peak", "inspect", "generate"])
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
     r = runner.invoke(app, [command, "--help"])

@@ -301,6 +301,29 @@ def test_duplicates_are_exact_copies_placed_later(frame: pl.DataFrame) -> None:
     assert copies["parent_call_id"].null_count() == copies.height
 
 
+@pytest.mark.parametrize(("rows", "chunk_rows"), [(1, 2_000_000), (30_000, 7_000)])
+def test_clean_tables_hold_only_single_leg_calls(rows: int, chunk_rows: int) -> None:
+    # --clean: every row is one valid call, so a tool without ccc's rules counts the same.
+    df = generate_frame(GenerateOptions(rows=rows, seed=5, chunk_rows=chunk_rows, clean=True))
+    assert _counts(df) == {
+        "rows": rows,
+        "duplicate_rows": 0,
+        "plan_limit_rows": 0,
+        "invalid_rows": 0,
+        "forwarded_legs": 0,
+        "calls": rows,
+    }
+    assert df["call_id"].n_unique() == rows
+    assert (df["end_time"] > df["start_time"]).all()
+    assert rows < 1_000 or set(df["call_type"].unique()) == TYPES
+
+
+def test_clean_summary_counts_only_calls(tmp_path: Path) -> None:
+    summary = write_generated(tmp_path / "c.csv", GenerateOptions(rows=2_000, clean=True))
+    assert (summary.calls, summary.forwarded_legs, summary.duplicate_rows) == (2_000, 0, 0)
+    assert (summary.plan_limit_rows, summary.invalid_rows) == (0, 0)
+
+
 # --- the daily curve ---------------------------------------------------------------------
 def test_daily_curve_is_realistic() -> None:
     df = generate_frame(GenerateOptions(rows=20_000, days=7))

@@ -51,6 +51,14 @@ def generate(
         ),
     ] = "2026-01-05",
     accounts: Annotated[int, typer.Option("--accounts", help="Customer accounts.", min=1)] = 6,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="Only valid single-leg calls (no legs, REACH_PLAN_LIMIT, invalid or "
+            "duplicate rows): every row is one call, for comparing with simpler tools.",
+        ),
+    ] = False,
     format: FormatOption = OutputFormat.table,
     debug: DebugOption = False,
 ) -> None:
@@ -68,7 +76,12 @@ def generate(
         from ccc_cli.synth.generate import GenerateOptions, write_generated
 
         options = GenerateOptions(
-            rows=rows, days=days, seed=seed, start=_parse_start(start), accounts=accounts
+            rows=rows,
+            days=days,
+            seed=seed,
+            start=_parse_start(start),
+            accounts=accounts,
+            clean=clean,
         )
         if not output.parent.exists():
             raise UsageError(f"--output {output}: directory {output.parent} does not exist")

@@ -204,6 +204,11 @@ class GenerateOptions:
         Number of customer accounts, ``acc-01`` .. ``acc-NN``, sized by a Zipf law.
     chunk_rows
         Rows per generated chunk (memory bound when writing large tables).
+    clean
+        Only valid, single-leg calls: no forwarded legs, ``REACH_PLAN_LIMIT``, invalid
+        or duplicate rows, so that every row is one call. Tools that do not merge legs,
+        drop duplicates or skip invalid rows then count the same calls as ccc (the
+        benchmark compares ccc with such baselines on these files).
     """
 
     rows: int = 10_000
@@ -212,6 +217,7 @@ class GenerateOptions:
     start: datetime = datetime(2026, 1, 5, tzinfo=UTC)
     accounts: int = 6
     chunk_rows: int = 2_000_000
+    clean: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +269,10 @@ def _round(x: float) -> int:
     return math.floor(x + 0.5)
 
 
-def _plan_chunk(index: int, rows: int) -> _ChunkPlan:
-    """Split ``rows`` into row kinds so that they add up exactly."""
+def _plan_chunk(index: int, rows: int, *, clean: bool = False) -> _ChunkPlan:
+    """Split ``rows`` into row kinds so that they add up exactly (all calls if ``clean``)."""
+    if clean:
+        return _ChunkPlan(index, rows, rows, 0, 0, 0, 0)
     plan_limit = _round(rows * _PLAN_LIMIT_SHARE)
     invalid = _round(rows * _INVALID_SHARE)
     duplicates = _round(rows * _DUPLICATE_SHARE)
@@ -281,7 +289,11 @@ def _plan(options: GenerateOptions) -> list[_ChunkPlan]:
     _validate(options)
     n_chunks = -(-options.rows // options.chunk_rows)
     return [
-        _plan_chunk(k, min(options.chunk_rows, options.rows - k * options.chunk_rows))
+        _plan_chunk(
+            k,
+            min(options.chunk_rows, options.rows - k * options.chunk_rows),
+            clean=options.clean,
+        )
         for k in range(n_chunks)
     ]
 
