@@ -296,20 +296,35 @@ def _interval_peaks(callset: CallSet) -> PeakResult:
     """Peaks without the event list: one sort of the starts and one of the ends (each
     carrying the call type), then a binary search per start. The same answer as the
     event sweep, with two sorts of n values instead of one of 2n rows."""
-    intervals = activity_intervals(callset.calls, linked_groups=callset.linked_groups)
-    live = pl.concat([f.lazy().filter(pl.col(END) > pl.col(START)) for f in intervals]).select(
-        START, END, pl.col(CALL_TYPE).to_physical().alias("code")
-    )
+    calls = callset.calls.lazy()
+    linked = callset.linked_groups
+    columns = [
+        pl.col(START).dt.epoch("us").alias(START),
+        pl.col(END).dt.epoch("us").alias(END),
+        pl.col(CALL_TYPE).to_physical().cast(pl.UInt8).alias("code"),
+    ]
+    # Single-leg calls are their own interval; only multi-leg calls need merging.
+    parts = [calls.filter(pl.col(LEG_GROUP) >= linked).select(columns)]
+    if linked:
+        legs = calls.filter(pl.col(LEG_GROUP) < linked).select(
+            LEG_GROUP, *columns[:2], CALL_TYPE, ACCOUNT
+        )
+        merged = merge_legs(legs.collect()).lazy()
+        parts.append(merged.select(START, END, columns[2]))
+    live = pl.concat(parts).filter(pl.col(END) > pl.col(START))
     starts, ends = pl.collect_all(
         [live.select(START, "code").sort(START), live.select(END, "code").sort(END)]
     )
-    s, s_code = starts[START].to_numpy(), starts["code"].to_numpy()
-    e, e_code = ends[END].to_numpy(), ends["code"].to_numpy()
+    s, e = starts[START].to_numpy(), ends[END].to_numpy()
     value, at = _sorted_peak(s, e)
+    s_code, e_code = starts["code"].to_numpy(), ends["code"].to_numpy()
     by_type: dict[str, Peak] = {}
     for index, name in enumerate(CALL_TYPES):
+        # A subset of sorted values is sorted: each type's own starts and ends.
         mine = s_code == index
-        by_type[name] = _time_peak(*_sorted_peak(s[mine], e[e_code == index]))
+        by_type[name] = (
+            _time_peak(*_sorted_peak(s[mine], e[e_code == index])) if mine.any() else Peak(0, None)
+        )
     mix = dict.fromkeys(CALL_TYPES, 0)
     if at is not None:
         active = (
