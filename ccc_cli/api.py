@@ -7,31 +7,70 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from ccc_cli.engine.analysis import Analysis, analyze
-from ccc_cli.engine.at import Snapshot, snapshot
-from ccc_cli.engine.breaches import Breaches, compute_breaches
-from ccc_cli.engine.limits import Limits, read_limits
-from ccc_cli.engine.replay import ReplayResult, replay
-from ccc_cli.engine.series import Every, SeriesResult, compute_series, parse_every
-from ccc_cli.engine.sizing import (
-    PlanSizing,
-    Sizing,
-    erlang_b,
-    erlang_b_channels,
-    recommend_plan,
-    size_plan,
-)
-from ccc_cli.engine.sweep import PeakResult, compute_peaks
 from ccc_cli.load.reader import scan_frame
 from ccc_cli.load.sources import expand_paths
 from ccc_cli.normalize.detect import apply_preset, open_source
 from ccc_cli.normalize.table import CallSet, ProgressSink, build_callset
 from ccc_cli.options import LoadOptions
+
+if TYPE_CHECKING:
+    from ccc_cli.engine.analysis import Analysis, analyze
+    from ccc_cli.engine.at import Snapshot, snapshot
+    from ccc_cli.engine.breaches import Breaches, compute_breaches
+    from ccc_cli.engine.limits import Limits, read_limits
+    from ccc_cli.engine.replay import ReplayResult, replay
+    from ccc_cli.engine.series import Every, SeriesResult, compute_series, parse_every
+    from ccc_cli.engine.sizing import (
+        PlanSizing,
+        Sizing,
+        erlang_b,
+        erlang_b_channels,
+        recommend_plan,
+        size_plan,
+    )
+    from ccc_cli.engine.sweep import PeakResult, compute_peaks
+
+# The engine is imported on first use, so that loading alone (and every command that
+# needs only part of the engine) does not pay for all of it.
+_LAZY = {
+    "Analysis": "analysis",
+    "analyze": "analysis",
+    "Snapshot": "at",
+    "snapshot": "at",
+    "Breaches": "breaches",
+    "compute_breaches": "breaches",
+    "Limits": "limits",
+    "read_limits": "limits",
+    "ReplayResult": "replay",
+    "replay": "replay",
+    "Every": "series",
+    "SeriesResult": "series",
+    "compute_series": "series",
+    "parse_every": "series",
+    "PlanSizing": "sizing",
+    "Sizing": "sizing",
+    "erlang_b": "sizing",
+    "erlang_b_channels": "sizing",
+    "recommend_plan": "sizing",
+    "size_plan": "sizing",
+    "PeakResult": "sweep",
+    "compute_peaks": "sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f"ccc_cli.engine.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'ccc_cli.api' has no attribute {name!r}")
+
 
 __all__ = [
     "Analysis",

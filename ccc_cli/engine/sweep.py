@@ -16,13 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from ccc_cli.normalize.table import CallSet
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
 from ccc_cli.schema import ACCOUNT, CALL_TYPE, CALL_TYPES, END, LEG_GROUP, START
 
 KEY: Final = "key"
@@ -33,7 +37,6 @@ NO_ACCOUNT: Final = "(none)"
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Above this, (call number, end offset) no longer packs into one int64.
 PACK_LIMIT: Final = 2**62
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +287,8 @@ def _sorted_peak(starts: IntArray, ends: IntArray) -> tuple[int, int | None]:
     """Peak and its first instant from the sorted starts and sorted ends of non-empty
     intervals: just after the i-th start the level is i + 1 minus the ends at or before
     it (an end at t frees capacity before a start at t)."""
+    import numpy as np  # imported here: the event sweep does not need it
+
     if starts.size == 0:
         return 0, None
     level = np.arange(1, starts.size + 1) - np.searchsorted(ends, starts, side="right")
