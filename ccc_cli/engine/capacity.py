@@ -19,12 +19,12 @@ from ccc_cli.engine.series import (
     GROUP,
     INSTANT,
     Levels,
-    level_at,
     level_instants,
     present_types,
 )
 from ccc_cli.engine.sweep import (
     ACCOUNT_CODE,
+    DELTA,
     KEY,
     Events,
     build_events,
@@ -75,9 +75,46 @@ class Intervals:
 
 @dataclass(frozen=True)
 class _Prepared:
-    levels: dict[str, Levels]
+    levels: dict[str, Levels]  # "total" only: types are read off ``events`` when needed
     names: list[str]
     t0: int
+    events: pl.DataFrame  # sorted by (account code), key; with call types
+    types: tuple[str, ...]
+    grouped: bool
+
+    def type_levels(self, group: pl.Series, at: pl.Series) -> dict[str, pl.Series]:
+        """Calls of each type active just after the events of instant ``at`` (in account
+        ``group``): a running sum of each type's own +1/-1, read at the last event at or
+        before ``at``, no per-type sweep."""
+        if self.events.height == 0 or at.len() == 0:
+            return {t: pl.zeros(at.len(), dtype=pl.Int64, eager=True) for t in self.types}
+        # Events sorted by (group, key) pack into one ascending int64 (instants are less
+        # than 2**46 us, over two years, from t0; keys twice that).
+        shift = 2**47
+        group_of = pl.col(ACCOUNT_CODE).cast(pl.Int64) if self.grouped else pl.lit(0, pl.Int64)
+        packed = self.events.select((group_of * shift + pl.col(KEY) - 2 * self.t0).alias("p"))
+        query = group.cast(pl.Int64) * shift + (at.cast(pl.Int64) - self.t0) * 2 + 1
+        pos = packed["p"].search_sorted(query, side="right").cast(pl.Int64) - 1
+        code = pl.col(CALL_TYPE).to_physical()
+        delta = pl.col(DELTA).cast(pl.Int64)
+        found = self.events.select(
+            pl.when(code == CALL_TYPES.index(t)).then(delta).otherwise(0).cum_sum().alias(t)
+            for t in self.types
+        )
+        picked = found[pos.clip(lower_bound=0)]
+        # A position before the group's first event (or in another group) means none.
+        same = pos >= 0
+        if self.grouped:
+            same = same & (
+                self.events[ACCOUNT_CODE].cast(pl.Int64).gather(pos.clip(lower_bound=0))
+                == group.cast(pl.Int64)
+            )
+        # Within a group every type's running sum starts from 0: each earlier group's
+        # events sum to zero.
+        return {
+            t: pl.select(pl.when(pl.lit(same)).then(pl.lit(picked[t])).otherwise(0)).to_series()
+            for t in self.types
+        }
 
 
 def prepare_levels(callset: CallSet, limits: Limits, events: Events | None = None) -> _Prepared:
@@ -89,12 +126,15 @@ def prepare_levels(callset: CallSet, limits: Limits, events: Events | None = Non
         frame = frame.sort(ACCOUNT_CODE, maintain_order=True)
     frame = frame.with_columns(pl.lit(0, pl.Int64).alias(BUCKET))
     t0 = int(frame[KEY].min()) // 2 if frame.height else 0  # type: ignore[arg-type]
-    code = pl.col(CALL_TYPE).to_physical()
-    parts = {"total": frame} | {
-        t: frame.filter(code == CALL_TYPES.index(t)) for t in present_types(callset)
-    }
-    collected = pl.collect_all([level_instants(p, grouped, t0) for p in parts.values()])
-    return _Prepared({c: Levels(f, t0) for c, f in zip(parts, collected, strict=True)}, names, t0)
+    total = level_instants(frame, grouped, t0).collect()
+    return _Prepared(
+        levels={"total": Levels(total, t0)},
+        names=names,
+        t0=t0,
+        events=frame.drop(BUCKET),
+        types=present_types(callset),
+        grouped=grouped,
+    )
 
 
 def capacity_intervals(
@@ -102,7 +142,7 @@ def capacity_intervals(
 ) -> Intervals:
     """Intervals at capacity (``level >= limit``) or, with ``over``, over the limit."""
     prep = prepared or prepare_levels(callset, limits)
-    types = tuple(c for c in prep.levels if c != "total")
+    types = prep.types
     total = prep.levels["total"].frame
     if limits.by_account:
         limit_of = [limits.for_account(n) for n in prep.names]
@@ -132,7 +172,7 @@ def capacity_intervals(
         .drop("run")
     )
     mix = {
-        f"{t}_at_max": level_at(prep.levels[t], runs[GROUP], runs["at_max"])["level"] for t in types
+        f"{t}_at_max": level for t, level in prep.type_levels(runs[GROUP], runs["at_max"]).items()
     }
     starts = _starts_inside(callset, prep, runs, limits.by_account)
     limit_col = (
