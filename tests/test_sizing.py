@@ -889,19 +889,28 @@ def test_weekdays_and_trend_equal_brute_force(values: list[int], shift: int) -> 
     assert list(got) == [w for w in WEEKDAYS if w in expected]
 
     # The trend: over the whole days (all but the first and the last), none with fewer
-    # than two weeks of them.
+    # than two weeks of them; the weekly cycle removed.
     used = days[1:-1]
     trend = peak_trend(days)
     if len(used) < 14:
         assert trend is None
         return
     assert trend is not None
+    # Least squares of the peak on the date with one intercept per weekday, solved by
+    # the normal equations in exact arithmetic: centre both within each weekday.
     xs = [Fraction(d.day.toordinal()) for d in used]
     ys = [Fraction(d.value) for d in used]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-        (x - mx) ** 2 for x in xs
-    )
+    my = sum(ys) / len(ys)
+    by_weekday: dict[int, list[int]] = {}
+    for i, d in enumerate(used):
+        by_weekday.setdefault(d.day.weekday(), []).append(i)
+    num = den = Fraction(0)
+    for members in by_weekday.values():
+        wx = sum(xs[i] for i in members) / len(members)
+        wy = sum(ys[i] for i in members) / len(members)
+        num += sum((xs[i] - wx) * (ys[i] - wy) for i in members)
+        den += sum((xs[i] - wx) ** 2 for i in members)
+    slope = num / den
     assert trend.per_30_days == pytest.approx(float(30 * slope), abs=1e-9)
     assert (trend.days, trend.first_day, trend.last_day) == (
         len(used),
@@ -954,3 +963,27 @@ def test_size_plan_of_no_calls() -> None:
     assert sizing.total.no_rejection_limit == 1
     assert (sizing.erlang_b, sizing.burstiness, sizing.trend) == (None, None, None)
     assert sizing.by_account == {}
+
+
+def test_trend_ignores_the_weekly_cycle() -> None:
+    """Quiet weekends are not a trend: a flat week repeated gives 0 whatever day the log
+    starts on (a plain least-squares line through these points is not flat), and a
+    steady growth of 1 a day on top of it gives exactly 30 per 30 days."""
+    for start in range(7):
+        first = date(2024, 11, 4) + timedelta(days=start)
+        flat = [
+            DailyPeak(
+                first + timedelta(days=i),
+                100 if (first + timedelta(days=i)).weekday() >= 5 else 250,
+                None,
+                {},
+            )
+            for i in range(31)
+        ]
+        trend = peak_trend(flat)
+        assert trend is not None
+        assert trend.per_30_days == pytest.approx(0.0, abs=1e-9)
+        growing = [DailyPeak(d.day, d.value + i, None, {}) for i, d in enumerate(flat)]
+        trend = peak_trend(growing)
+        assert trend is not None
+        assert trend.per_30_days == pytest.approx(30.0, abs=1e-9)

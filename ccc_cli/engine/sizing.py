@@ -339,15 +339,22 @@ def weekday_peaks(days: Sequence[DailyPeak]) -> list[WeekdayPeaks]:
 
 
 def peak_trend(days: Sequence[DailyPeak]) -> Trend | None:
-    """Least-squares slope of the daily peaks, per 30 days, over the whole days: the
-    first and last day are left out (a log rarely covers them whole). None with fewer
-    than two weeks of whole days, where the weekly cycle would pass for a trend."""
+    """Growth of the daily peaks per 30 days: the least-squares slope against the date
+    with one level per weekday, so that the weekly cycle (quiet weekends) is not read as
+    a trend; over the whole days (the first and last day are left out: a log rarely
+    covers them whole). None with fewer than two weeks of whole days."""
     used = list(days[1:-1])
     if len(used) < MIN_TREND_DAYS:
         return None
     x = np.array([d.day.toordinal() for d in used], dtype=np.float64)
     y = np.array([d.value for d in used], dtype=np.float64)
-    slope = float(np.polyfit(x - x.mean(), y, 1)[0]) * 30
+    weekday = np.array([d.day.weekday() for d in used])
+    # Least squares with a weekday intercept each: centre x and y within each weekday.
+    count = np.bincount(weekday, minlength=7).astype(np.float64)
+    safe = np.maximum(count, 1)
+    dx = x - (np.bincount(weekday, weights=x, minlength=7) / safe)[weekday]
+    dy = y - (np.bincount(weekday, weights=y, minlength=7) / safe)[weekday]
+    slope = float((dx * dy).sum() / (dx * dx).sum()) * 30
     mean = float(y.mean())
     return Trend(
         per_30_days=slope,
