@@ -14,7 +14,7 @@ from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.replay import ReplayResult
 from ccc_cli.normalize.table import CallSet
 from ccc_cli.report.common import accounting_line, inputs_document
-from ccc_cli.report.timefmt import human, iso
+from ccc_cli.report.timefmt import duration_text, human, iso
 from ccc_cli.schema import START
 
 SHOWN = 10
@@ -114,13 +114,6 @@ def breaches_document(result: Breaches, callset: CallSet) -> dict[str, Any]:
     }
 
 
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
-
-
 def _clock(start: Any, end: Any, tz: str) -> str:
     """The end of an interval: only its time of day when on the same local day."""
     text = human(end, tz)
@@ -132,9 +125,9 @@ def breach_summary_lines(result: Breaches, tz: str) -> list[str]:
     """The few lines ``ccc analyze --limit`` shows."""
     cap, over, rep = result.capacity, result.over, result.replay
     lines = [
-        f"at capacity: {cap.count:,} interval(s), {_duration(cap.total_seconds)} in all, "
+        f"at capacity: {cap.count:,} interval(s), {duration_text(cap.total_seconds)} in all, "
         f"on {cap.days_affected(tz)} day(s); over the limit: {over.count:,} interval(s), "
-        f"{_duration(over.total_seconds)}",
+        f"{duration_text(over.total_seconds)}",
     ]
     if rep.rejected_calls:
         kinds = ", ".join(f"{n:,} {t}" for t, n in rep.by_type().items())
@@ -183,7 +176,7 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
             cells += [
                 human(row[FROM], tz),
                 _clock(row[FROM], row[TO], tz),
-                _duration(row["seconds"]),
+                duration_text(row["seconds"]),
                 str(row["max_level"]),
                 str(row["starts_inside"]),
                 mix,

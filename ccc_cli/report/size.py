@@ -17,7 +17,7 @@ from ccc_cli.engine.sizing import (
 )
 from ccc_cli.normalize.table import CallSet
 from ccc_cli.report.common import accounting_line, inputs_document
-from ccc_cli.report.timefmt import human, iso
+from ccc_cli.report.timefmt import duration_text, human, iso
 
 # The curve on screen: every limit when it is short, else this many rows around the
 # limits that matter (the full curve is in --format json and --curve-out).
@@ -174,13 +174,6 @@ def _marks(result: Sizing, scope: PlanSizing) -> dict[int, str]:
     return {k: ", ".join(v) for k, v in marks.items()}
 
 
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
-
-
 def _curve_table(result: Sizing, scope: PlanSizing, title: str) -> Table:
     marks = _marks(result, scope)
     table = Table(title=title, title_justify="left")
@@ -195,7 +188,7 @@ def _curve_table(result: Sizing, scope: PlanSizing, title: str) -> Table:
             str(p.limit),
             f"{p.rejected_calls:,}",
             f"{p.rejected_rate:.3%}",
-            _duration(p.seconds_at_capacity),
+            duration_text(p.seconds_at_capacity, with_seconds=False),
             f"{p.days_with_rejections}/{scope.days}",
             f"{p.worst_day_rejected:,}",
             marks.get(limit, ""),

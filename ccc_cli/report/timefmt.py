@@ -26,3 +26,13 @@ def human(at: datetime | None, tz: str) -> str:
     local = to_local(at, tz)
     text = local.strftime("%Y-%m-%d %H:%M:%S")
     return text + (f".{local.microsecond:06d}" if local.microsecond else "")
+
+
+def duration_text(seconds: float, *, with_seconds: bool = True) -> str:
+    """``1h01m05s`` (or ``1h01m`` without seconds when an hour or more), ``4m09s``."""
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if not hours:
+        return f"{minutes}m{secs:02d}s"
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if with_seconds else f"{hours}h{minutes:02d}m"
