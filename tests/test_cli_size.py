@@ -170,6 +170,8 @@ def test_size_table(runner: CliRunner, example: Path) -> None:
     assert "current plan" in out
     assert "offered 0.28 Erlangs -> 3 channels" in out
     assert "burstier than Poisson: Erlang B will under-size" in out
+    # One day: no whole day at all (the first and last day are partial).
+    assert "trend of daily peaks: needs 14 whole days, this log has 0" in out
 
 
 def test_size_curve_out_and_plot(runner: CliRunner, example: Path, tmp_path: Path) -> None:

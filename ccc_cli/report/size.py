@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ccc_cli.engine.sizing import (
     BURSTY_RATIO,
+    MIN_TREND_DAYS,
     CurvePoint,
     ErlangB,
     PlanSizing,
@@ -268,7 +269,13 @@ def render_size(console: Console, result: Sizing, callset: CallSet) -> None:
     )
     console.print(_weekday_table(result))
     trend = result.trend
-    if trend is not None:
+    if trend is None:
+        whole = max(total.days - 2, 0)
+        console.print(
+            f"trend of daily peaks: needs {MIN_TREND_DAYS} whole days, this log has {whole}",
+            markup=False,
+        )
+    else:
         relative = "" if trend.relative is None else f" ({trend.relative:+.1%})"
         console.print(
             f"trend of daily peaks: {trend.per_30_days:+.1f} per 30 days{relative}, "
