@@ -65,7 +65,7 @@ def main() -> None:
         "task": "peak",
         "calls": int(calls),
         "peak": int(value or 0),
-        "at_us": None if not value else int(at),
+        "at_us": None if not value or at is None else int(at),
         "engine_s": t1 - t0,
     }
     print(json.dumps(doc))
