@@ -61,7 +61,7 @@ def compute_breaches(callset: CallSet, limits: Limits) -> Breaches:
         capacity=capacity_intervals(callset, limits, prepared=prepared),
         over=capacity_intervals(callset, limits, over=True, prepared=prepared),
         replay=replay(callset, limits),
-        observed=_observed(callset, limits, prepared.levels["total"], prepared.names),
+        observed=_observed(callset, limits, prepared.total, prepared.names),
     )
 
 

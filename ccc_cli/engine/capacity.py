@@ -75,7 +75,7 @@ class Intervals:
 
 @dataclass(frozen=True)
 class _Prepared:
-    levels: dict[str, Levels]  # "total" only: types are read off ``events`` when needed
+    total: Levels  # the types are read off ``events`` when needed
     names: list[str]
     t0: int
     events: pl.DataFrame  # sorted by (account code), key; with call types
@@ -128,7 +128,7 @@ def prepare_levels(callset: CallSet, limits: Limits, events: Events | None = Non
     t0 = int(frame[KEY].min()) // 2 if frame.height else 0  # type: ignore[arg-type]
     total = level_instants(frame, grouped, t0).collect()
     return _Prepared(
-        levels={"total": Levels(total, t0)},
+        total=Levels(total, t0),
         names=names,
         t0=t0,
         events=frame.drop(BUCKET),
@@ -143,7 +143,7 @@ def capacity_intervals(
     """Intervals at capacity (``level >= limit``) or, with ``over``, over the limit."""
     prep = prepared or prepare_levels(callset, limits)
     types = prep.types
-    total = prep.levels["total"].frame
+    total = prep.total.frame
     if limits.by_account:
         limit_of = [limits.for_account(n) for n in prep.names]
         threshold = pl.lit(pl.Series(limit_of, dtype=pl.Int64)).gather(pl.col(GROUP))

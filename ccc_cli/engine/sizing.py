@@ -269,18 +269,22 @@ def _size_scope(
     top = max(peak, 1)
     low = curve_from if curve_from is not None else (percentiles["p50"] or 1)
     low = min(max(low, 1), top)
-    curve = limit_curve(replayer, group, range(low, top + 1), tz=tz, durations=durations)
+
+    def points(limits: Iterable[int]) -> list[CurvePoint]:
+        return limit_curve(replayer, group, limits, tz=tz, durations=durations)
+
+    curve = points(range(low, top + 1))
     if curve[-1].rejected_calls:
         # Only a zero-length attempt arriving at the peak is rejected at the peak.
-        curve += limit_curve(replayer, group, [top + 1], tz=tz, durations=durations)
+        curve += points([top + 1])
     # Look further down while even the lowest limit meets the target (doubling the span).
     while curve_from is None and low > 1 and curve[0].rejected_rate <= target:
         lower = max(1, low - (top - low + 1))
-        curve = limit_curve(replayer, group, range(lower, low), tz=tz, durations=durations) + curve
+        curve = points(range(lower, low)) + curve
         low = lower
     # Limits asked about that are off the curve: replayed together in one more pass.
     wanted = {x for x in [*extras, current] if x is not None and not low <= x <= curve[-1].limit}
-    extra = {p.limit: p for p in limit_curve(replayer, group, wanted, tz=tz, durations=durations)}
+    extra = {p.limit: p for p in points(wanted)}
     chosen = recommend(curve, target)
     recommendation = None
     if chosen is not None:

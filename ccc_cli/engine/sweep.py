@@ -158,9 +158,8 @@ def sweep_events(intervals: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame
 
 
 def _peak(value: int | None, key: int | None) -> Peak:
-    if not value or key is None:
-        return Peak(0, None)
-    return Peak(int(value), micros_to_datetime(int(key) >> 1))
+    """The peak first reached at event ``key`` (time * 2 + is_start)."""
+    return _time_peak(int(value or 0), None if key is None else int(key) >> 1)
 
 
 def _mix(events: pl.DataFrame, key: int | None) -> dict[str, int]:
@@ -326,10 +325,7 @@ def _interval_peaks(callset: CallSet) -> PeakResult:
     by_type: dict[str, Peak] = {}
     for index, name in enumerate(CALL_TYPES):
         # A subset of sorted values is sorted: each type's own starts and ends.
-        mine = s_code == index
-        by_type[name] = (
-            _time_peak(*_sorted_peak(s[mine], e[e_code == index])) if mine.any() else Peak(0, None)
-        )
+        by_type[name] = _time_peak(*_sorted_peak(s[s_code == index], e[e_code == index]))
     mix = dict.fromkeys(CALL_TYPES, 0)
     if at is not None:
         active = (
