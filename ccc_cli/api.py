@@ -16,8 +16,9 @@ import polars as pl
 
 from ccc_cli.load.reader import scan_frame
 from ccc_cli.load.sources import expand_paths
+from ccc_cli.normalize.build import ProgressSink, build_callset
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.normalize.detect import apply_preset, open_source
-from ccc_cli.normalize.table import CallSet, ProgressSink, build_callset
 from ccc_cli.options import LoadOptions
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """A brute-force oracle for row accounting and peak concurrency.
 
 Deliberately naive and independent of ``ccc_cli``: it re-applies the business rules
-(``docs/ccc-definition.md`` and the bucket rules of ``ccc_cli.normalize.table``) to plain
+(``docs/ccc-definition.md`` and the bucket rules of ``ccc_cli.normalize.callset``) to plain
 Python dicts, one rule at a time, and counts the calls covering every candidate instant
 directly (O(calls * instants)). Use it on small inputs only.
 

@@ -19,7 +19,7 @@ from ccc_cli.cli.app import app
 from ccc_cli.engine.at import snapshot
 from ccc_cli.engine.series import compute_series, parse_every
 from ccc_cli.errors import ExitCode, InputError, UsageError
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.options import LoadOptions
 from ccc_cli.report.at import snapshot_document, snapshot_sentence
 
@@ -205,7 +205,7 @@ def test_an_alias_column_holding_no_times_reads_as_unanswered(tmp_path: Path) ->
 
 
 def test_batched_reading_keeps_the_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ccc_cli.normalize import table
+    from ccc_cli.normalize import build as table
 
     path = _write_example(tmp_path)
     monkeypatch.setattr(table, "BATCH_BYTES", 0)

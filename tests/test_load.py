@@ -355,7 +355,7 @@ def test_batched_reading_with_progress_equals_plain(
 ) -> None:
     # Large text files are read in batches when progress is shown: same table, and the
     # progress sink hears about rows as they come.
-    from ccc_cli.normalize import table
+    from ccc_cli.normalize import build as table
     from ccc_cli.synth.generate import GenerateOptions, write_generated
 
     path = tmp_path / "calls.csv"

@@ -65,7 +65,7 @@ from ccc_cli.engine.sizing import (
 )
 from ccc_cli.engine.traffic import WEEKDAYS, DailyPeak, daily_peaks
 from ccc_cli.errors import UsageError
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 
 US = 1_000_000
 DT = pl.Datetime("us", "UTC")

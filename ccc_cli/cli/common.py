@@ -27,7 +27,7 @@ from ccc_cli.options import (
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from ccc_cli.normalize.table import CallSet
+    from ccc_cli.normalize.callset import CallSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -528,7 +528,7 @@ def with_load_options(fn: F) -> F:
 # --- loading with progress and the input checks ----------------------------------------
 def _rich_progress(progress: Progress, total: int) -> Any:
     """Loading progress on stderr: one bar over all input bytes (a ProgressSink)."""
-    from ccc_cli.normalize.table import ProgressSink
+    from ccc_cli.normalize.build import ProgressSink
 
     class RichProgress(ProgressSink):
         def __init__(self) -> None:

@@ -19,7 +19,7 @@ from ccc_cli.engine.traffic import (
     daily_peaks,
     peak_percentiles,
 )
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 
 
 @dataclass(frozen=True)

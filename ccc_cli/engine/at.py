@@ -29,7 +29,7 @@ import polars as pl
 from ccc_cli.engine.series import BUCKET_START, TOTAL, bucket_bounds, compute_series, parse_every
 from ccc_cli.engine.sweep import NO_ACCOUNT, activity_intervals
 from ccc_cli.errors import UsageError
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import (
     ACCOUNT,
     ANSWER,

@@ -13,7 +13,7 @@ from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.replay import ReplayResult, replay
 from ccc_cli.engine.series import GROUP, Levels, level_at
 from ccc_cli.engine.sweep import NO_ACCOUNT
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import ACCOUNT, CALL_ID, CALL_TYPE, START
 
 JUSTIFIED: Final = "justified"

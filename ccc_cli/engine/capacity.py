@@ -30,7 +30,7 @@ from ccc_cli.engine.sweep import (
     build_events,
     call_starts,
 )
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import ACCOUNT, CALL_TYPE, CALL_TYPES, START
 
 FROM: Final = "from"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import polars as pl
 
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import ACCOUNT, CALL_TYPE, CALL_TYPES, END, LEG_GROUP, START, STATUS
 
 _TOP = 10

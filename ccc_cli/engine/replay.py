@@ -30,7 +30,7 @@ import polars as pl
 
 from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.sweep import NO_ACCOUNT, merge_legs
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import ACCOUNT, CALL_ID, CALL_TYPE, CALL_TYPES, END, LEG_GROUP, START
 
 IntArray = npt.NDArray[np.int64]

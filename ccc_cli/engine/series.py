@@ -37,7 +37,7 @@ from ccc_cli.engine.sweep import (
     micros_to_datetime,
 )
 from ccc_cli.errors import UsageError
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.normalize.times import localize
 from ccc_cli.schema import ACCOUNT, CALL_TYPE, CALL_TYPES, END, START, TIME_UNIT
 

@@ -43,7 +43,7 @@ from ccc_cli.engine.traffic import (
     peak_percentiles,
 )
 from ccc_cli.errors import UsageError
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import START
 
 # Above this variance-to-mean ratio the traffic is called bursty (Poisson: 1).

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
 
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 
 if TYPE_CHECKING:
     import numpy as np

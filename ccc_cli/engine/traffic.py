@@ -21,7 +21,7 @@ from ccc_cli.engine.series import (
     present_types,
 )
 from ccc_cli.engine.sweep import Events, call_starts, micros_to_datetime
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.schema import CALL_TYPE, CALL_TYPES, START
 
 CPS_WINDOWS_S: Final = (1, 10)

@@ -10,7 +10,7 @@ from rich.table import Table
 from ccc_cli.engine.analysis import Analysis
 from ccc_cli.engine.series import TOTAL
 from ccc_cli.engine.traffic import CPS_WINDOWS_S, Rate
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.breaches import breach_summary_lines, breaches_document
 from ccc_cli.report.chart import ConcurrencyChart
 from ccc_cli.report.common import accounting_line

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ccc_cli.engine.at import LEGS, LEVEL, STATE, Snapshot
 from ccc_cli.engine.series import BUCKET_START, TOTAL
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.common import accounting_line
 from ccc_cli.report.timefmt import human, iso
 from ccc_cli.schema import ACCOUNT, CALL_ID, CALL_TYPE, END, PLAN_LIMIT_STATUS, START

@@ -12,7 +12,7 @@ from ccc_cli.engine.breaches import JUSTIFIED, NO_LIMIT, NO_TIME, UNEXPECTED, Br
 from ccc_cli.engine.capacity import FROM, TO, Intervals
 from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.replay import ReplayResult
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.common import accounting_line, inputs_document
 from ccc_cli.report.timefmt import duration_text, human, iso
 from ccc_cli.schema import START

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from ccc_cli.normalize.table import CallSet, RowAccounting
+    from ccc_cli.normalize.callset import CallSet, RowAccounting
 
 
 def stdout_console() -> Console:

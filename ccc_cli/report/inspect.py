@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ccc_cli.engine.profile import CallProfile
+from ccc_cli.normalize.callset import CallSet, FileReport
 from ccc_cli.normalize.mapping import FIELD_FLAGS
-from ccc_cli.normalize.table import CallSet, FileReport
 from ccc_cli.report.common import accounting_line, inputs_document
 from ccc_cli.report.timefmt import human, iso
 from ccc_cli.schema import ANSWER, END, REASON, SOURCE_FILE, SOURCE_ROW, START

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ccc_cli.engine.sweep import Peak, PeakResult
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.common import accounting_line, inputs_document
 from ccc_cli.report.timefmt import human, iso
 from ccc_cli.schema import CALL_TYPE

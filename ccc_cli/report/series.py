@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ccc_cli.engine.series import BUCKET_START, TOTAL, SeriesResult
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.atomic import atomic_path
 from ccc_cli.report.chart import ConcurrencyChart
 from ccc_cli.report.common import accounting_line, inputs_document

@@ -16,7 +16,7 @@ from ccc_cli.engine.sizing import (
     Sizing,
     Trend,
 )
-from ccc_cli.normalize.table import CallSet
+from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.common import accounting_line, inputs_document
 from ccc_cli.report.timefmt import duration_text, human, iso
 

@@ -1,0 +1,272 @@
+"""Build the canonical call table from scanned sources, accounting for every row.
+
+Each file is parsed by its plan (``ccc_cli.normalize.parse``); the valid rows of all
+files are then deduplicated and their legs linked (``ccc_cli.normalize.legs``). The
+buckets every row lands in are described in ``ccc_cli.normalize.callset``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import polars as pl
+
+from ccc_cli.errors import InputError
+from ccc_cli.load.reader import Scan, polars_error_line
+from ccc_cli.load.sources import Source, read_head
+from ccc_cli.normalize import legs
+from ccc_cli.normalize.callset import CallSet, FileReport, RowAccounting, display_tz
+from ccc_cli.normalize.calltypes import map_call_types, type_lookup
+from ccc_cli.normalize.detect import AppliedPreset
+from ccc_cli.normalize.parse import INVALID_COLUMNS, KEPT_COLUMNS, TYPE_RAW, FilePlan, plan_file
+from ccc_cli.options import LoadOptions
+from ccc_cli.schema import (
+    ACCOUNT,
+    CALL_ID,
+    CALL_TYPE,
+    END,
+    INVALID_REASONS,
+    LEG_GROUP,
+    LEG_GROUP_DTYPE,
+    PLAN_LIMIT_REJECTED,
+    REASON,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    START,
+    canonical_schema,
+)
+
+# Text files larger than this are read in batches when progress is shown.
+BATCH_BYTES: Final = 64 * 1024 * 1024
+_BATCH_ROWS: Final = 1_000_000
+
+
+class ProgressSink:
+    """Receives loading progress; the CLI renders it, the library ignores it."""
+
+    def file_started(self, label: str, size: int) -> None:
+        """A file starts loading (``size`` in bytes, 0 when unknown)."""
+
+    def file_done(self, label: str, size: int, rows: int) -> None:
+        """A file has been read."""
+
+    def rows_read(self, label: str, rows: int, estimate: int) -> None:
+        """``rows`` of about ``estimate`` rows of a large file have been read."""
+
+    def stage(self, text: str) -> None:
+        """A global step after reading has started."""
+
+
+def build_callset(
+    scans: Sequence[Scan],
+    options: LoadOptions,
+    progress: ProgressSink | None = None,
+    presets: Sequence[AppliedPreset | None] | None = None,
+) -> CallSet:
+    """Parse every scan (read with its preset, if any) and build the :class:`CallSet`."""
+    sink = progress or ProgressSink()
+    applied_list = list(presets) if presets is not None else [None] * len(scans)
+    notes: list[str] = [n for a in applied_list if a is not None for n in a.notes]
+    file_dtype = pl.Enum([s.source.label for s in scans])
+    valids: list[pl.DataFrame] = []
+    rejecteds: list[pl.DataFrame] = []
+    invalids: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    for scan, applied in zip(scans, applied_list, strict=True):
+        sink.file_started(scan.source.label, scan.source.size)
+        valid, rejected, invalid, report = _read_file(scan, options, file_dtype, applied, progress)
+        if applied is not None and applied.zone_check is not None and options.tz is None:
+            hint = applied.zone_check(valid)
+            if hint is not None:
+                notes.append(f"{scan.source.label}: {hint}")
+        valids.append(valid)
+        rejecteds.append(rejected)
+        invalids.append(invalid)
+        reports.append(report)
+        sink.file_done(scan.source.label, scan.source.size, report.rows)
+    sink.stage("building the call table")
+    return _finalize(
+        pl.concat(valids, how="vertical"),
+        pl.concat(rejecteds, how="vertical"),
+        pl.concat(invalids, how="vertical"),
+        tuple(reports),
+        options,
+        file_dtype,
+        notes,
+    )
+
+
+def _read_file(
+    scan: Scan,
+    options: LoadOptions,
+    file_dtype: pl.Enum,
+    applied: AppliedPreset | None,
+    progress: ProgressSink | None,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, FileReport]:
+    """The valid, rejected and invalid rows of one file, call types mapped."""
+    plan = plan_file(scan, options, file_dtype, applied)
+    lookup = type_lookup(options.type_map, preset_values=applied.type_values if applied else None)
+    try:
+        if progress is not None and _batchable(scan.source):
+            valid, rejected, invalid = _collect_in_batches(plan, scan.source, progress)
+        else:
+            valid, rejected, invalid = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+    valid, unmapped = _with_call_types(valid, lookup)
+    rejected, _ = _with_call_types(rejected, lookup)
+    stub = plan.report_stub
+    report = FileReport(
+        label=stub.label,
+        kind=stub.kind,
+        separator=stub.separator,
+        rows=valid.height + rejected.height + invalid.height,
+        mapping=stub.mapping,
+        encodings=stub.encodings,
+        duration_unit=stub.duration_unit,
+        unmapped_types=unmapped,
+        preset=stub.preset,
+        encoding=stub.encoding,
+        row_filter=stub.row_filter,
+        tz=stub.tz,
+    )
+    return valid, rejected, invalid, report
+
+
+def _batchable(source: Source) -> bool:
+    return source.format == "csv" and not source.compressed and source.size > BATCH_BYTES
+
+
+def _collect_in_batches(
+    plan: FilePlan, source: Source, sink: ProgressSink
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Read a large text file in batches of rows, reporting progress after each.
+
+    The CSV reader streams anyway, so batches cost no extra time; each batch is split
+    into valid, rejected and invalid rows at once, so memory holds no raw text beyond
+    one batch.
+    """
+    head = read_head(source)
+    per_row = max(len(head) / max(head.count(b"\n") or head.count(b"\r"), 1), 1.0)
+    estimate = max(int(source.size / per_row), 1)
+    parts: tuple[list[pl.DataFrame], list[pl.DataFrame], list[pl.DataFrame]] = ([], [], [])
+    done = 0
+    for batch in plan.combined.collect_batches(chunk_size=_BATCH_ROWS):
+        reason = pl.col(REASON)
+        parts[0].append(batch.filter(reason.is_null()).select(KEPT_COLUMNS))
+        parts[1].append(batch.filter(reason == PLAN_LIMIT_REJECTED).select(KEPT_COLUMNS))
+        invalid = reason.is_not_null() & (reason != PLAN_LIMIT_REJECTED)
+        parts[2].append(batch.filter(invalid).select(INVALID_COLUMNS))
+        done += batch.height
+        sink.rows_read(source.label, done, max(estimate, done))
+    if not parts[0]:
+        valid, rejected, invalid_rows = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
+        return valid, rejected, invalid_rows
+    return pl.concat(parts[0]), pl.concat(parts[1]), pl.concat(parts[2])
+
+
+def _with_call_types(
+    frame: pl.DataFrame, lookup: Mapping[str, str]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    types, unmapped = map_call_types(frame[TYPE_RAW], lookup)
+    return frame.with_columns(types.alias(TYPE_RAW)).rename({TYPE_RAW: CALL_TYPE}), unmapped
+
+
+def _drop_duplicates(
+    valid: pl.DataFrame, repeated: pl.Series
+) -> tuple[pl.DataFrame, pl.Series, int]:
+    """Rows with the same call id, start and end as an earlier row are dropped."""
+    if not repeated.any():
+        return valid, repeated, 0
+    same = valid.select(pl.int_range(pl.len()).alias("row"), CALL_ID, START, END).filter(repeated)
+    dup_rows = same.filter(~pl.struct(CALL_ID, START, END).is_first_distinct())["row"]
+    if not dup_rows.len():
+        return valid, repeated, 0
+    keep = repeated.clear().extend_constant(True, valid.height).scatter(dup_rows, False)
+    return valid.filter(keep), repeated.filter(keep), dup_rows.len()
+
+
+def _spread_first_leg(valid: pl.DataFrame, multi: pl.Series) -> pl.DataFrame:
+    """A call's type and account are its first leg's (earliest start, then input order)."""
+    if not multi.len():
+        return valid
+    rows = valid.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), LEG_GROUP, START, CALL_TYPE, ACCOUNT
+    )[multi]
+    firsts = rows.sort(START, "row").unique(subset=LEG_GROUP, keep="first", maintain_order=True)
+    spread = rows.select("row", LEG_GROUP).join(
+        firsts.select(LEG_GROUP, CALL_TYPE, ACCOUNT), on=LEG_GROUP, maintain_order="left"
+    )
+    return valid.with_columns(
+        valid[CALL_TYPE].scatter(spread["row"], spread[CALL_TYPE]),
+        valid[ACCOUNT].scatter(spread["row"], spread[ACCOUNT]),
+    )
+
+
+def _reused_ids(valid: pl.DataFrame, repeated: pl.Series) -> int:
+    """Ids on rows of different calls (different times, not linked as legs)."""
+    if not repeated.any():
+        return 0
+    return (
+        valid.filter(repeated)
+        .group_by(CALL_ID)
+        .agg(pl.col(LEG_GROUP).n_unique())
+        .filter(pl.col(LEG_GROUP) > 1)
+        .height
+    )
+
+
+def _finalize(
+    valid: pl.DataFrame,
+    rejected: pl.DataFrame,
+    invalid: pl.DataFrame,
+    files: tuple[FileReport, ...],
+    options: LoadOptions,
+    file_dtype: pl.Enum,
+    file_notes: Sequence[str] = (),
+) -> CallSet:
+    notes: list[str] = list(file_notes)
+    # Duplicates and reused ids can only be among rows whose id occurs more than once;
+    # find those cheaply, then work on that (usually tiny) subset.
+    valid, repeated, duplicates = _drop_duplicates(valid, legs.repeated(valid[CALL_ID]))
+    found = legs.links(valid)
+    numbers, linked_groups, multi = legs.number_calls(valid.height, found)
+    valid = _spread_first_leg(valid.with_columns(numbers.alias(LEG_GROUP)), multi)
+    reused = _reused_ids(valid, repeated)
+    if reused:
+        notes.append(
+            f"{reused} call id(s) appear on several calls with different times; "
+            "they are counted as separate calls (link legs with --group-col or --parent-col)"
+        )
+    linked_rows = 0 if found is None else found.rows.len()
+    used = linked_groups + valid.height - linked_rows
+    schema = canonical_schema(list(file_dtype.categories))
+    calls = valid.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+    rejected_out = rejected.with_columns(pl.lit(None, LEG_GROUP_DTYPE).alias(LEG_GROUP)).select(
+        [pl.col(name).cast(dtype) for name, dtype in schema.items()]
+    )
+    reasons = dict.fromkeys(INVALID_REASONS, 0)
+    for reason_value, count in invalid.group_by(REASON).len().iter_rows():
+        reasons[reason_value] = count
+    accounting = RowAccounting(
+        read=valid.height + duplicates + rejected.height + invalid.height,
+        used=used,
+        duplicates=duplicates,
+        merged_legs=valid.height - used,
+        plan_limit_rejected=rejected.height,
+        invalid=invalid.height,
+        invalid_reasons=reasons,
+    )
+    return CallSet(
+        calls=calls,
+        rejected=rejected_out,
+        invalid=invalid.sort(SOURCE_FILE, SOURCE_ROW, maintain_order=True),
+        accounting=accounting,
+        files=files,
+        tz=display_tz(options, files),
+        linked=multi.len() > 0,
+        linked_groups=linked_groups if multi.len() else 0,
+        reused_call_ids=reused,
+        notes=tuple(notes),
+    )

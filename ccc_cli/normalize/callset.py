@@ -1,0 +1,141 @@
+"""The result of normalising: the canonical call table and how every row was accounted.
+
+Each input row lands in exactly one bucket, checked in this order:
+
+1. ``plan_limit_rejected``: its status contains ``REACH_PLAN_LIMIT`` (any case), whatever
+   its times; such a call never occupied capacity;
+2. ``invalid``: with the first reason that applies, in the order of
+   ``ccc_cli.schema.INVALID_REASONS``;
+3. ``duplicates``: same call id and same start and end as an earlier row (input order:
+   files in the order given, rows in file order);
+4. ``merged_legs``: a further leg of a call already counted (legs are linked by a shared
+   group value, or by a parent id naming another row's call id);
+5. ``used``: one per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from ccc_cli.normalize.detect import PresetMatch
+from ccc_cli.normalize.mapping import ColumnMapping
+from ccc_cli.normalize.times import TimeEncoding
+from ccc_cli.options import LoadOptions
+from ccc_cli.schema import (
+    DUPLICATES,
+    INVALID,
+    MERGED_LEGS,
+    PLAN_LIMIT_REJECTED,
+    REASON,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    USED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RowAccounting:
+    """Where every input row went; ``read`` is always the sum of the buckets."""
+
+    read: int
+    used: int
+    duplicates: int
+    merged_legs: int
+    plan_limit_rejected: int
+    invalid: int
+    invalid_reasons: Mapping[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            USED: self.used,
+            DUPLICATES: self.duplicates,
+            MERGED_LEGS: self.merged_legs,
+            PLAN_LIMIT_REJECTED: self.plan_limit_rejected,
+            INVALID: self.invalid,
+            "invalid_reasons": dict(self.invalid_reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What was read from one file and how (for ``ccc inspect``)."""
+
+    label: str
+    kind: str
+    separator: str | None
+    rows: int
+    mapping: ColumnMapping
+    encodings: Mapping[str, TimeEncoding]
+    duration_unit: str | None
+    unmapped_types: Mapping[str, int]
+    preset: PresetMatch | None = None
+    encoding: str | None = None
+    row_filter: str | None = None
+    tz: str | None = None
+
+
+@dataclass(frozen=True)
+class CallSet:
+    """The canonical call table and everything known about how it was built.
+
+    Attributes
+    ----------
+    calls
+        One row per leg that occupied capacity (schema: ``ccc_cli.schema.canonical_schema``).
+    rejected
+        Rows with status ``REACH_PLAN_LIMIT`` (same columns as ``calls``; ``end`` may be
+        null; ``leg_group`` is null).
+    invalid
+        Invalid rows: ``reason``, the ``column`` at fault, ``source_file``, ``source_row``,
+        ``call_id`` and the raw start, end and duration text.
+    linked
+        Whether any legs were linked into multi-leg calls.
+    linked_groups
+        Calls with several legs all have a ``leg_group`` below this number (calls at or
+        above it have exactly one leg), so the engine merges legs only where needed.
+    reused_call_ids
+        Call ids carried by rows of different calls (different times and not linked as
+        legs of one call); such rows are kept as separate calls.
+    """
+
+    calls: pl.DataFrame
+    rejected: pl.DataFrame
+    invalid: pl.DataFrame
+    accounting: RowAccounting
+    files: tuple[FileReport, ...]
+    tz: str
+    linked: bool
+    reused_call_ids: int
+    linked_groups: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    def first_invalid_message(self) -> str | None:
+        """One line naming the first invalid row (file, row, column, reason, value)."""
+        if self.invalid.height == 0:
+            return None
+        row = self.invalid.row(0, named=True)
+        raw = row["raw_start"] if row[REASON] in ("missing_start", "bad_start") else None
+        if raw is None and row[REASON] in ("bad_end", "missing_end"):
+            raw = row["raw_end"] if row["raw_end"] is not None else row["raw_duration"]
+        value = f" (value {raw!r})" if raw is not None else ""
+        return (
+            f"{row[SOURCE_FILE]}, row {row[SOURCE_ROW]}, column {row['column']!r}: "
+            f"{row[REASON]}{value}; {self.accounting.invalid} invalid row(s) in all"
+        )
+
+
+def display_tz(options: LoadOptions, files: Sequence[FileReport]) -> str:
+    """The zone times are shown in: --tz, else the zone every file was read in (a
+    preset's, such as Stringee's Asia/Ho_Chi_Minh), else UTC."""
+    if options.tz is not None:
+        return options.tz
+    zones = {f.tz for f in files}
+    if len(zones) == 1:
+        (zone,) = zones
+        return zone or "UTC"
+    return "UTC"

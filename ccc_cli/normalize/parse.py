@@ -1,0 +1,452 @@
+"""The parse plan of one file: raw columns -> times, a reason per row, kept columns.
+
+The plan is lazy: one Polars frame whose rows carry either a reason (invalid, or
+``plan_limit_rejected``) or none (valid). It is built in stages, each naming its
+results, so that every parse runs once per row (Polars does not always share common
+subexpressions of one stage):
+
+0. cleaned text of the time and duration columns;
+1. parsed start, end (both readings of a repeated wall-clock hour), duration, answer;
+2. the end (the end column, or start + duration where the end is empty);
+3. the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Final
+
+import polars as pl
+
+from ccc_cli.errors import InputError
+from ccc_cli.load.reader import ROW, Scan, polars_error_line
+from ccc_cli.normalize.callset import FileReport
+from ccc_cli.normalize.detect import KEEP, AppliedPreset
+from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
+from ccc_cli.normalize.times import (
+    TimeEncoding,
+    clean_text,
+    detect_encoding,
+    micros_expr,
+    time_expr,
+)
+from ccc_cli.options import LoadOptions
+from ccc_cli.schema import (
+    ACCOUNT,
+    ANSWER,
+    CALL_ID,
+    END,
+    FIELD_ACCOUNT,
+    FIELD_ANSWER,
+    FIELD_CALL_ID,
+    FIELD_DURATION,
+    FIELD_END,
+    FIELD_GROUP,
+    FIELD_PARENT,
+    FIELD_START,
+    FIELD_STATUS,
+    FIELD_TYPE,
+    PLAN_LIMIT_REJECTED,
+    PLAN_LIMIT_STATUS,
+    REASON,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    SOURCE_ROW_DTYPE,
+    START,
+    STATUS,
+    TIME_DTYPE,
+)
+
+_SAMPLE_ROWS: Final = 1000
+# Temporary columns of the parsed frame. Parsed values get private names: an input
+# column may be called "start" or "reason".
+GROUP: Final = "__group"
+PARENT: Final = "__parent"
+TYPE_RAW: Final = "__type_raw"
+_COLUMN: Final = "column"
+_S_TXT: Final = "__start_text"
+_E_TXT: Final = "__end_text"
+_D_TXT: Final = "__duration_text"
+_A_TXT: Final = "__answer_text"
+_A_EARLY: Final = "__answer_early"
+_A_LATE: Final = "__answer_late"
+_E_EARLY: Final = "__end_early"
+_E_LATE: Final = "__end_late"
+_DUR_US: Final = "__duration_us"
+_NO_END: Final = "__no_end"
+_START_TMP: Final = "__start"
+_END_TMP: Final = "__end"
+_REASON_TMP: Final = "__reason"
+_RAW: Final = ("raw_start", "raw_end", "raw_duration")
+INVALID_COLUMNS: Final = (REASON, _COLUMN, SOURCE_FILE, SOURCE_ROW, CALL_ID, *_RAW)
+KEPT_COLUMNS: Final = (
+    CALL_ID,
+    START,
+    END,
+    ANSWER,
+    TYPE_RAW,
+    ACCOUNT,
+    GROUP,
+    PARENT,
+    STATUS,
+    SOURCE_FILE,
+    SOURCE_ROW,
+)
+# An epoch of zero in an answer column means "never answered" (e.g. Stringee's call log).
+_ZERO_TEXT: Final = r"^[+-]?0+(\.0*)?$"
+
+
+@dataclass(frozen=True, slots=True)
+class FilePlan:
+    """The lazy frames of one file: its valid, rejected and invalid rows, and all of
+    them in one frame (``combined``, for reading a large file in batches)."""
+
+    valid: pl.LazyFrame
+    rejected: pl.LazyFrame
+    combined: pl.LazyFrame
+    invalid: pl.LazyFrame
+    report_stub: FileReport
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The input columns that feed the time fields of one file."""
+
+    start: str
+    end: str | None
+    duration: str | None
+    answer: str | None
+
+    @classmethod
+    def of(cls, mapping: ColumnMapping) -> _Columns:
+        start = mapping.column(FIELD_START)
+        assert start is not None  # resolve_columns guarantees a start column
+        return cls(
+            start,
+            mapping.column(FIELD_END),
+            mapping.column(FIELD_DURATION),
+            mapping.column(FIELD_ANSWER),
+        )
+
+
+def file_options(options: LoadOptions, applied: AppliedPreset | None) -> LoadOptions:
+    """The options one file is read with: the preset's zone and epoch unit fill in what
+    the user left unset."""
+    if applied is None:
+        return replace(options, tz=options.tz or "UTC")
+    epoch = options.epoch_unit
+    if epoch == "auto" and applied.epoch_unit is not None:
+        epoch = applied.epoch_unit  # type: ignore[assignment]
+    return replace(options, tz=options.tz or applied.tz or "UTC", epoch_unit=epoch)
+
+
+def plan_file(
+    scan: Scan, options: LoadOptions, file_dtype: pl.Enum, applied: AppliedPreset | None = None
+) -> FilePlan:
+    """The lazy parse plan of one scanned file (read with its preset, if any)."""
+    mapping = resolve_columns(
+        scan.columns,
+        options.columns,
+        label=scan.source.label,
+        preset=applied.fields if applied is not None else None,
+        aliases=applied.aliases if applied is not None else True,
+    )
+    cols = _Columns.of(mapping)
+    encodings = _time_encodings(scan, cols, options, applied)
+    options = file_options(options, applied)
+    assert options.tz is not None
+    schema = scan.frame.collect_schema()
+
+    def late(field: str) -> bool:
+        return field in encodings and _two_readings(encodings[field], options.tz or "UTC")
+
+    base = (
+        scan.frame.with_columns(**_cleaned_stage(cols, schema))
+        .with_columns(**_parsed_stage(cols, encodings, schema, options))
+        .with_columns(**_end_stage(cols, late(FIELD_END)))
+        .with_columns(_reason(mapping, applied, options).alias(_REASON_TMP))
+    )
+    kept = _kept(scan, mapping, file_dtype, late(FIELD_ANSWER))
+    reason_out = pl.col(_REASON_TMP).alias(REASON)
+    faults = _faults(cols, applied, schema)
+    is_invalid = pl.col(_REASON_TMP).is_not_null() & (pl.col(_REASON_TMP) != PLAN_LIMIT_REJECTED)
+    stub = FileReport(
+        label=scan.source.label,
+        kind=scan.source.describe(),
+        separator=scan.separator,
+        rows=0,
+        mapping=mapping,
+        encodings=encodings,
+        duration_unit=options.duration_unit if cols.duration else None,
+        unmapped_types={},
+        preset=applied.match if applied is not None else None,
+        encoding=applied.encoding if applied is not None else None,
+        row_filter=applied.keep_why if applied is not None else None,
+        tz=options.tz,
+    )
+    return FilePlan(
+        valid=base.filter(pl.col(_REASON_TMP).is_null()).select(kept),
+        rejected=base.filter(pl.col(_REASON_TMP) == PLAN_LIMIT_REJECTED).select(kept),
+        invalid=base.filter(is_invalid).select(reason_out, *kept, *faults).select(INVALID_COLUMNS),
+        combined=base.select(reason_out, *kept, *faults),
+        report_stub=stub,
+    )
+
+
+# --- time encodings ------------------------------------------------------------------------
+def _sample(scan: Scan, column: str, keep: pl.Expr | None = None) -> pl.Series:
+    keep = pl.col(column).is_not_null() if keep is None else keep
+    try:
+        return (
+            scan.frame.select(pl.col(column)).filter(keep).head(_SAMPLE_ROWS).collect().to_series()
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+
+
+def _time_encodings(
+    scan: Scan, cols: _Columns, options: LoadOptions, applied: AppliedPreset | None
+) -> dict[str, TimeEncoding]:
+    """How each time column is read, detected from a sample of its values."""
+    preset_unit = (
+        applied is not None and applied.epoch_unit is not None and options.epoch_unit == "auto"
+    )
+    formats = applied.time_formats if applied is not None else ()
+    options = file_options(options, applied)
+    encodings: dict[str, TimeEncoding] = {}
+    for name, column in ((FIELD_START, cols.start), (FIELD_END, cols.end)):
+        if column is not None:
+            encodings[name] = detect_encoding(
+                _sample(scan, column),
+                epoch_unit=options.epoch_unit,
+                time_format=options.time_format,
+                where=f"{scan.source.label}, column {column!r}",
+                extra_formats=formats,
+            )
+    if cols.answer is not None:
+        encodings[FIELD_ANSWER] = _answer_encoding(
+            scan, cols.answer, options, explicit=FIELD_ANSWER in options.columns, formats=formats
+        )
+    if preset_unit and applied is not None:
+        by = f"preset {applied.match.preset}"
+        encodings = {
+            name: replace(enc, unit_from=by) if enc.kind == "epoch" else enc
+            for name, enc in encodings.items()
+        }
+    return encodings
+
+
+def _answer_encoding(
+    scan: Scan, column: str, options: LoadOptions, *, explicit: bool, formats: tuple[str, ...]
+) -> TimeEncoding:
+    """How the answer column is read: detected like the end time, from a sample of its
+    answered values.
+
+    Zeros are left out of the sample: a log where most calls went unanswered would
+    otherwise have a median of 0 and its epoch milliseconds read as seconds. A column
+    found by alias that holds no times at all is read as empty (nothing answered), so an
+    unrelated column cannot make a file unreadable; one named by --answer-col must parse.
+    """
+    dtype = scan.frame.collect_schema()[column]
+    raw = pl.col(column)
+    if dtype == pl.String:
+        text = clean_text(raw)
+        keep = text.is_not_null() & ~text.str.contains(_ZERO_TEXT)
+    elif dtype.is_numeric():
+        keep = raw.is_not_null() & (raw != 0)
+    else:
+        keep = raw.is_not_null()
+    try:
+        return detect_encoding(
+            _sample(scan, column, keep),
+            epoch_unit=options.epoch_unit,
+            time_format=options.time_format,
+            where=f"{scan.source.label}, column {column!r}",
+            extra_formats=formats,
+        )
+    except InputError:
+        if explicit:
+            raise
+        return TimeEncoding("empty")
+
+
+# --- the stages ----------------------------------------------------------------------------
+def _cleaned_stage(cols: _Columns, schema: pl.Schema) -> dict[str, pl.Expr]:
+    def cleaned(column: str) -> pl.Expr:
+        return clean_text(pl.col(column)) if schema[column] == pl.String else pl.col(column)
+
+    stage = {_S_TXT: cleaned(cols.start)}
+    for name, column in ((_E_TXT, cols.end), (_D_TXT, cols.duration), (_A_TXT, cols.answer)):
+        if column is not None:
+            stage[name] = cleaned(column)
+    return stage
+
+
+def _two_readings(enc: TimeEncoding, tz: str) -> bool:
+    """Whether a time column gets a second reading for a repeated wall-clock hour."""
+    return enc.naive and tz != "UTC"
+
+
+def _parsed_stage(
+    cols: _Columns,
+    encodings: Mapping[str, TimeEncoding],
+    schema: pl.Schema,
+    options: LoadOptions,
+) -> dict[str, pl.Expr]:
+    tz = options.tz
+    assert tz is not None
+
+    def times(text: str, column: str, enc: TimeEncoding, early: str, late: str | None) -> None:
+        dtype = schema[column]
+        stage[early] = time_expr(pl.col(text), enc, tz, dtype=dtype, cleaned=True)
+        if late is not None and _two_readings(enc, tz):
+            # The second reading of a repeated wall-clock hour (see _not_before_start).
+            stage[late] = time_expr(
+                pl.col(text), enc, tz, dtype=dtype, ambiguous="latest", cleaned=True
+            )
+
+    stage: dict[str, pl.Expr] = {}
+    times(_S_TXT, cols.start, encodings[FIELD_START], _START_TMP, None)
+    if cols.end is not None:
+        times(_E_TXT, cols.end, encodings[FIELD_END], _E_EARLY, _E_LATE)
+    if cols.duration is not None:
+        stage[_DUR_US] = micros_expr(
+            pl.col(_D_TXT), options.duration_unit, schema[cols.duration], cleaned=True
+        )
+    if cols.answer is not None:
+        times(_A_TXT, cols.answer, encodings[FIELD_ANSWER], _A_EARLY, _A_LATE)
+    return stage
+
+
+def _not_before_start(early: str, late: str, present: bool) -> pl.Expr:
+    """A time in a repeated wall-clock hour: its second reading when the first would fall
+    before the call's start (see ccc_cli.normalize.times)."""
+    if not present:
+        return pl.col(early)
+    start = pl.col(_START_TMP)
+    return (
+        pl.when((pl.col(early) < start) & (pl.col(late) >= start))
+        .then(pl.col(late))
+        .otherwise(pl.col(early))
+    )
+
+
+def _end_stage(cols: _Columns, late: bool) -> dict[str, pl.Expr]:
+    """``late``: the parsed stage holds a second reading of the end."""
+    end_missing: pl.Expr = pl.lit(True)
+    end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
+    if cols.end is not None:
+        end_parsed = _not_before_start(_E_EARLY, _E_LATE, late)
+        end_missing = pl.col(_E_TXT).is_null()
+    if cols.duration is None:
+        return {_END_TMP: end_parsed, _NO_END: end_missing}
+    # The end column wins; the duration fills in where the end is empty.
+    from_duration = pl.col(_START_TMP) + pl.duration(microseconds=pl.col(_DUR_US))
+    return {
+        _END_TMP: pl.when(end_missing).then(from_duration).otherwise(end_parsed),
+        _NO_END: end_missing & pl.col(_D_TXT).is_null(),
+    }
+
+
+def _reason(mapping: ColumnMapping, applied: AppliedPreset | None, options: LoadOptions) -> pl.Expr:
+    """The bucket of each row: a rejection or an invalid reason, or null (valid)."""
+    status_col = mapping.column(FIELD_STATUS)
+    status = pl.col(status_col).cast(pl.String) if status_col else pl.lit(None, pl.String)
+    is_rejected = status.str.contains(f"(?i){PLAN_LIMIT_STATUS}").fill_null(False)
+    keep_row = (
+        pl.col(KEEP) if applied is not None and applied.keep_why is not None else pl.lit(True)
+    )
+    start_, end_ = pl.col(_START_TMP), pl.col(_END_TMP)
+    too_long = (
+        (end_ - start_) > pl.duration(microseconds=round(options.max_duration_s * 1_000_000))
+        if options.max_duration_s is not None
+        else pl.lit(False)
+    )
+    return (
+        pl.when(is_rejected)
+        .then(pl.lit(PLAN_LIMIT_REJECTED))
+        .when(~keep_row)
+        .then(pl.lit("not_a_call"))
+        .when(pl.col(_S_TXT).is_null())
+        .then(pl.lit("missing_start"))
+        .when(start_.is_null())
+        .then(pl.lit("bad_start"))
+        .when(pl.col(_NO_END))
+        .then(pl.lit("missing_end"))
+        .when(end_.is_null())
+        .then(pl.lit("bad_end"))
+        .when(end_ < start_)
+        .then(pl.lit("end_before_start"))
+        .when(too_long)
+        .then(pl.lit("too_long"))
+        .otherwise(None)
+    )
+
+
+# --- what is kept ----------------------------------------------------------------------------
+def _text_or_null(name: str | None) -> pl.Expr:
+    return pl.col(name).cast(pl.String) if name else pl.lit(None, pl.String)
+
+
+def _clean_id(text: pl.Expr) -> pl.Expr:
+    """Ids, accounts and statuses: trimmed, empty means none. (CSV ``NULL`` and ``\\N``
+    are already null; see ``ccc_cli.load.reader.NULL_VALUES``.)"""
+    stripped = text.str.strip_chars()
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+
+
+def _kept(
+    scan: Scan, mapping: ColumnMapping, file_dtype: pl.Enum, late_answer: bool
+) -> tuple[pl.Expr, ...]:
+    """The columns a row keeps (valid and rejected rows; invalid rows add their faults)."""
+    start_, end_ = pl.col(_START_TMP), pl.col(_END_TMP)
+    # The answer never makes a row invalid: one outside [start, end] (epoch 0 included)
+    # means the leg was not answered, or the value cannot be trusted.
+    answer: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
+    if mapping.column(FIELD_ANSWER) is not None:
+        answer = _not_before_start(_A_EARLY, _A_LATE, late_answer)
+        answer = pl.when((answer >= start_) & (answer <= end_)).then(answer)
+    col = mapping.column
+    status_col = col(FIELD_STATUS)
+    status = pl.col(status_col).cast(pl.String) if status_col else pl.lit(None, pl.String)
+    return (
+        _clean_id(_text_or_null(col(FIELD_CALL_ID))).alias(CALL_ID),
+        start_.alias(START),
+        end_.alias(END),
+        answer.alias(ANSWER),
+        _text_or_null(col(FIELD_TYPE)).cast(pl.Categorical).alias(TYPE_RAW),
+        _clean_id(_text_or_null(col(FIELD_ACCOUNT))).cast(pl.Categorical).alias(ACCOUNT),
+        _clean_id(_text_or_null(col(FIELD_GROUP))).alias(GROUP),
+        _clean_id(_text_or_null(col(FIELD_PARENT))).alias(PARENT),
+        _clean_id(status).cast(pl.Categorical).alias(STATUS),
+        pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
+        pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
+    )
+
+
+def _faults(
+    cols: _Columns, applied: AppliedPreset | None, schema: pl.Schema
+) -> tuple[pl.Expr, ...]:
+    """What an invalid row adds: the column at fault and the raw time texts."""
+    end_fault = cols.end if cols.end is not None else cols.duration
+    column_at_fault = (
+        pl.when(pl.col(_REASON_TMP).is_in(["missing_start", "bad_start"]))
+        .then(pl.lit(cols.start))
+        .when(pl.col(_REASON_TMP) == "not_a_call")
+        .then(pl.lit(applied.keep_why if applied is not None else None, pl.String))
+        .otherwise(pl.lit(end_fault))
+    )
+
+    def raw_text(name: str | None, cleaned_name: str) -> pl.Expr:
+        if name is None:
+            return pl.lit(None, pl.String)
+        text = pl.col(cleaned_name).cast(pl.String)
+        return clean_text(text) if schema[name] == pl.String else text
+
+    return (
+        column_at_fault.alias(_COLUMN),
+        raw_text(cols.start, _S_TXT).alias(_RAW[0]),
+        raw_text(cols.end, _E_TXT).alias(_RAW[1]),
+        raw_text(cols.duration, _D_TXT).alias(_RAW[2]),
+    )
