@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -20,6 +21,9 @@ EpochUnit = Literal["auto", "s", "ms", "us", "ns"]
 DurationUnit = Literal["s", "ms"]
 
 DEFAULT_MAX_DURATION_S = 24 * 3600.0
+# The window of plausible call times: a time outside it is a sentinel or a misread.
+PLAUSIBLE_SINCE: Final = datetime(1970, 1, 1, tzinfo=UTC)
+PLAUSIBLE_UNTIL: Final = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +59,12 @@ class LoadOptions:
         ``ccc_cli.normalize.presets.PRESET_NAMES`` (``generic``: canonical names and
         aliases only). Explicit columns always win over the preset's.
     encoding
-        Text encoding of text files; ``None`` means UTF-8, falling back to Latin-1 for a
-        file that is not valid UTF-8.
+        Text encoding of text files; ``None`` decides per file (a byte-order mark, then
+        UTF-8 if every byte is valid UTF-8, else cp1252 or Latin-1).
+    plausible_since, plausible_until
+        Start and end times before ``plausible_since`` or from ``plausible_until`` on
+        are invalid (``implausible_time``), as are sentinels such as ``0000-00-00`` and
+        the Unix epoch itself.
     """
 
     columns: Mapping[str, str] = field(default_factory=dict)
@@ -70,6 +78,8 @@ class LoadOptions:
     separator: str | None = None
     preset: str = "auto"
     encoding: str | None = None
+    plausible_since: datetime = PLAUSIBLE_SINCE
+    plausible_until: datetime = PLAUSIBLE_UNTIL
 
     def __post_init__(self) -> None:
         for name in self.columns:
@@ -106,6 +116,18 @@ class LoadOptions:
             raise UsageError(f"bad separator {self.separator!r}", hint="give one character")
         if self.max_duration_s is not None and self.max_duration_s <= 0:
             raise UsageError("--max-duration must be positive", hint="use 0 or none to disable")
+        if self.encoding is not None:
+            from ccc_cli.load.encoding import check_encoding_name
+
+            check_encoding_name(self.encoding)
+        for name in ("plausible_since", "plausible_until"):
+            if getattr(self, name).tzinfo is None:
+                raise UsageError(f"{name} must be an aware datetime (UTC)")
+        if self.plausible_since >= self.plausible_until:
+            raise UsageError(
+                "--plausible-since must be before --plausible-until",
+                hint=f"the defaults are {PLAUSIBLE_SINCE:%Y-%m-%d} and {PLAUSIBLE_UNTIL:%Y-%m-%d}",
+            )
 
 
 def validate_tz(name: str) -> str:

@@ -108,12 +108,19 @@ BUCKETS: Final[tuple[str, ...]] = (USED, DUPLICATES, MERGED_LEGS, PLAN_LIMIT_REJ
 
 # Reasons a row is invalid, in the order they are checked.
 INVALID_REASONS: Final[tuple[str, ...]] = (
+    # A record of a text file with the wrong number of fields (a cut line, a stray
+    # separator): its values cannot be told apart.
+    "malformed_row",
     # A preset's row filter: not a call record (a CUCM CMR row, an Amazon Connect chat).
     "not_a_call",
     "missing_start",
     "bad_start",
     "missing_end",
     "bad_end",
+    # A time that reads but cannot be a call's: a sentinel (0000-00-00, the Unix epoch
+    # written out, a zero epoch) or outside the plausible window (1970 to 2100 unless
+    # --plausible-since/--plausible-until say otherwise).
+    "implausible_time",
     "end_before_start",
     "too_long",
 )

@@ -24,15 +24,18 @@ from typing import Any, Literal
 TYPES = ("inbound", "outbound", "internal", "app_to_app", "otp", "other")
 NO_ACCOUNT = "(none)"
 REASONS = (
+    "malformed_row",
     "not_a_call",
     "missing_start",
     "bad_start",
     "missing_end",
     "bad_end",
+    "implausible_time",
     "end_before_start",
     "too_long",
 )
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+PLAUSIBLE_UNTIL_US = 4_102_444_800_000_000  # 2100-01-01T00:00:00Z
 US = timedelta(microseconds=1)
 
 Link = Literal["none", "parent", "group"]
@@ -160,6 +163,10 @@ def run(
             reasons["missing_end"] += 1
             continue
         s, e = to_us(start), to_us(end)
+        # Plausible times lie after the epoch and before 2100 (the default window).
+        if not 0 < s < PLAUSIBLE_UNTIL_US or not 0 < e < PLAUSIBLE_UNTIL_US:
+            reasons["implausible_time"] += 1
+            continue
         if e < s:
             reasons["end_before_start"] += 1
             continue

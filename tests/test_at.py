@@ -184,7 +184,7 @@ def _write_example(tmp_path: Path) -> Path:
 
 
 def test_no_answer_column_gives_a_null_column() -> None:
-    frame = pl.DataFrame({"start_time": [0, 10], "end_time": [5, 20]})
+    frame = pl.DataFrame({"start_time": [1, 10], "end_time": [5, 20]})
     cs = load_frame(frame, LoadOptions(epoch_unit="s"))
     assert cs.calls.schema["answer"] == pl.Datetime("us", "UTC")
     assert cs.calls["answer"].null_count() == 2

@@ -131,13 +131,14 @@ def test_rejects_file_and_strict(runner: CliRunner, example: Path, tmp_path: Pat
     r = runner.invoke(app, ["peak", str(example), "--rejects", str(rejects), "--strict"])
     assert r.exit_code == ExitCode.BAD_INPUT, r.output
     assert r.stderr.startswith(
-        f"ccc: error: invalid row: {example}, row 9, column 'start_time': bad_start "
+        # Line 10 of the file: the header is line 1.
+        f"ccc: error: invalid row: {example}, line 10, column 'start_time': bad_start "
         "(value 'garbage')"
     )
     assert "Traceback" not in r.output
     table = pl.read_csv(rejects)
     assert table["reason"].to_list() == ["bad_start"]
-    assert table["source_row"].to_list() == [9]
+    assert table["source_row"].to_list() == [10]
     assert not list(tmp_path.glob(".rejects*"))  # no temporary file left behind
 
 

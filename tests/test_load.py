@@ -39,8 +39,10 @@ def test_csv_and_parquet_give_identical_tables(tmp_path: Path) -> None:
     parquet = tmp_path / "a.parquet"
     frame.write_parquet(parquet)
     a, b = load_calls([csv]), load_calls([parquet])
-    cols = ["call_id", "start", "end", "call_type", "account", "leg_group", "source_row"]
+    cols = ["call_id", "start", "end", "call_type", "account", "leg_group"]
     assert a.calls.select(cols).equals(b.calls.select(cols))
+    # A text file's rows are numbered by line (the header is line 1), Parquet's by row.
+    assert (a.calls["source_row"] - 1).equals(b.calls["source_row"])
     assert compute_peaks(a) == compute_peaks(b)
 
 
@@ -236,21 +238,24 @@ def test_every_bucket_and_their_precedence(tmp_path: Path) -> None:
         "plan_limit_rejected": 1,
         "invalid": 7,
         "invalid_reasons": {
+            "malformed_row": 0,
             "not_a_call": 0,
             "missing_start": 1,
             "bad_start": 1,
             "missing_end": 1,
             "bad_end": 1,
+            "implausible_time": 0,
             "end_before_start": 2,
             "too_long": 1,
         },
     }
     assert cs.rejected["call_id"].to_list() == ["e"]
-    assert cs.invalid["source_row"].to_list() == [7, 8, 9, 10, 11, 12, 13]
+    # Lines of the file (the header is line 1).
+    assert cs.invalid["source_row"].to_list() == [8, 9, 10, 11, 12, 13, 14]
     assert cs.invalid["column"].to_list()[:2] == ["start_time", "start_time"]
     message = cs.first_invalid_message()
     assert message is not None
-    assert message.startswith(f"{path}, row 7, column 'start_time': missing_start")
+    assert message.startswith(f"{path}, line 8, column 'start_time': missing_start")
 
 
 def test_reused_ids_with_different_times_are_separate_calls() -> None:

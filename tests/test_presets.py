@@ -250,7 +250,7 @@ def test_analyze_and_inspect_tables_run_with_no_flags(runner: CliRunner) -> None
     r = runner.invoke(app, ["inspect", path, "-q"])
     assert r.exit_code == 0, r.output
     assert "preset: asterisk (detected), cdr_csv Master.csv, 21 columns: headerless" in r.stdout
-    assert "encoding latin-1" in r.stdout
+    assert "encoding cp1252" in r.stdout
     assert "linkedid" in r.stdout
     r = runner.invoke(app, ["analyze", path, "-q"])
     assert r.exit_code == 0, r.output

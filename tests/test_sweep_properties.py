@@ -383,7 +383,11 @@ def test_csv_and_parquet_load_like_the_frame(
         frame.write_parquet(path)
     from_frame = load_frame(frame, options)
     from_file = load_calls([path], options)
-    assert_frame_equal(from_file.calls.drop("source_file"), from_frame.calls.drop("source_file"))
+    file_calls = from_file.calls
+    if fmt == "csv":
+        # A text file numbers rows by line: the header is line 1.
+        file_calls = file_calls.with_columns(pl.col("source_row") - 1)
+    assert_frame_equal(file_calls.drop("source_file"), from_frame.calls.drop("source_file"))
     assert from_file.accounting == from_frame.accounting
     assert package_peaks(compute_peaks(from_file, by_account=True)) == package_peaks(
         compute_peaks(from_frame, by_account=True)

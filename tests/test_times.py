@@ -95,7 +95,7 @@ def test_epoch_fractional_seconds_and_override() -> None:
     start, end = one("1763634725.5", "1763634726.75")
     assert end - start == timedelta(seconds=1.25)
     # --epoch-unit wins over the magnitude: 1,000 read as milliseconds is one second.
-    start, end = one(0, 1000, epoch_unit="ms")
+    start, end = one(1000, 2000, epoch_unit="ms")
     assert end - start == timedelta(seconds=1)
 
 

@@ -19,6 +19,7 @@ from ccc_cli.engine.series import (
     GROUP,
     INSTANT,
     Levels,
+    group_shift,
     level_instants,
     present_types,
 )
@@ -88,9 +89,8 @@ class _Prepared:
         before ``at``, no per-type sweep."""
         if self.events.height == 0 or at.len() == 0:
             return {t: pl.zeros(at.len(), dtype=pl.Int64, eager=True) for t in self.types}
-        # Events sorted by (group, key) pack into one ascending int64 (instants are less
-        # than 2**46 us, over two years, from t0; keys twice that).
-        shift = 2**47
+        # Events sorted by (group, key) pack into one ascending int64.
+        shift = self.total.shift
         group_of = pl.col(ACCOUNT_CODE).cast(pl.Int64) if self.grouped else pl.lit(0, pl.Int64)
         packed = self.events.select((group_of * shift + pl.col(KEY) - 2 * self.t0).alias("p"))
         query = group.cast(pl.Int64) * shift + (at.cast(pl.Int64) - self.t0) * 2 + 1
@@ -126,9 +126,11 @@ def prepare_levels(callset: CallSet, limits: Limits, events: Events | None = Non
         frame = frame.sort(ACCOUNT_CODE, maintain_order=True)
     frame = frame.with_columns(pl.lit(0, pl.Int64).alias(BUCKET))
     t0 = int(frame[KEY].min()) // 2 if frame.height else 0  # type: ignore[arg-type]
-    total = level_instants(frame, grouped, t0).collect()
+    top = int(frame[KEY].max()) // 2 if frame.height else 0  # type: ignore[arg-type]
+    shift = group_shift(top - t0, len(names) if grouped else 1)
+    total = level_instants(frame, grouped, t0, shift).collect()
     return _Prepared(
-        total=Levels(total, t0),
+        total=Levels(total, t0, shift),
         names=names,
         t0=t0,
         events=frame.drop(BUCKET),
@@ -226,7 +228,7 @@ def _starts_inside(
         )
     else:
         group = pl.lit(0, pl.Int64)
-    shift = 2**46
+    shift = prep.total.shift
     keys = starts.select((group * shift + (pl.col(START) - prep.t0)).alias("k"))["k"].sort()
     lo = runs[GROUP].cast(pl.Int64) * shift + (runs[FROM] - prep.t0)
     hi = runs[GROUP].cast(pl.Int64) * shift + (runs[TO] - prep.t0)

@@ -36,10 +36,19 @@ from ccc_cli.engine.sweep import (
     call_starts,
     micros_to_datetime,
 )
-from ccc_cli.errors import UsageError
-from ccc_cli.normalize.callset import CallSet
+from ccc_cli.errors import InputError, UsageError
+from ccc_cli.normalize.callset import CallSet, where
 from ccc_cli.normalize.times import localize
-from ccc_cli.schema import ACCOUNT, CALL_TYPE, CALL_TYPES, END, START, TIME_UNIT
+from ccc_cli.schema import (
+    ACCOUNT,
+    CALL_TYPE,
+    CALL_TYPES,
+    END,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    START,
+    TIME_UNIT,
+)
 
 DAY_S: Final = 86_400
 _UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": DAY_S}
@@ -86,6 +95,12 @@ def _local_naive(us: int, tz: str) -> datetime:
 def bucket_bounds(first_us: int, last_us: int, every: Every, tz: str) -> pl.Series:
     """Sorted bucket boundaries (UTC microseconds): the first bucket holds ``first_us``,
     the last holds ``last_us``, and the final value is the end of the last bucket."""
+    if (last_us - first_us) // every.micros > MAX_BUCKET_CELLS:
+        raise InputError(
+            f"--every {every.text} from {_day(first_us)} to {_day(last_us)} makes more than "
+            f"{MAX_BUCKET_CELLS:,} buckets",
+            hint="pass --from and --to to look at a window, or a wider --every",
+        )
     if tz == "UTC":
         step = every.micros
         lo, hi = first_us // step * step, last_us // step * step + step
@@ -134,13 +149,73 @@ class Levels:
 
     frame: pl.DataFrame  # group, t, level, integral (up to t), key
     t0: int
+    shift: int  # key = group * shift + (t - t0); see group_shift
 
 
-# Groups (accounts) are packed above 2**46 microseconds (over two years of span).
-_GROUP_SHIFT: Final = 46
+def group_shift(span_us: int, groups: int) -> int:
+    """The power of two that packs (group, time since t0) into one ascending int64, for
+    times up to ``span_us`` after t0 (event keys, twice the time, included).
+
+    A log with many accounts over a long span may not fit: then the per-account view
+    needs a narrower window.
+    """
+    shift = 1 << (max(span_us, 1) * 2 + 2).bit_length()
+    if max(groups, 1) * shift >= 1 << 62:
+        years = span_us / 3.156e13
+        raise InputError(
+            f"{groups:,} accounts over {years:,.1f} years are too many to analyse per account "
+            "at once",
+            hint="pass --from/--to to analyse a shorter window",
+        )
+    return shift
 
 
-def level_instants(events: pl.DataFrame, grouped: bool, t0: int) -> pl.LazyFrame:
+# A run never plans more (bucket x account) cells than this: about 1.5 KB of memory
+# each across the columns of a series, so the cap is a few GB at most.
+MAX_BUCKET_CELLS: Final = 5_000_000
+
+
+def check_bucket_budget(
+    callset: CallSet, first_us: int, last_us: int, every: Every, groups: int = 1
+) -> None:
+    """Raise :class:`InputError` when ``[first_us, last_us]`` in buckets of ``every``
+    (times ``groups`` accounts) is more than :data:`MAX_BUCKET_CELLS`, naming the span,
+    the calls at its ends and the way out."""
+    buckets = (last_us - first_us) // every.micros + 2
+    if buckets * max(groups, 1) <= MAX_BUCKET_CELLS:
+        return
+    span_days = (last_us - first_us) / 86_400e6
+    span = f"{span_days / 365.25:,.1f} years" if span_days > 730 else f"{span_days:,.0f} days"
+    per = f" for {groups:,} accounts" if groups > 1 else ""
+    raise InputError(
+        f"--every {every.text} over {span} ({_day(first_us)} to {_day(last_us)}) makes "
+        f"{buckets:,} buckets{per}, more than the {MAX_BUCKET_CELLS:,} a run holds; "
+        f"{_ends_of_span(callset)}",
+        hint="pass --from and --to to look at a window, or a wider --every (e.g. 1h or 1d); "
+        "if those calls are junk, check their times",
+    )
+
+
+def _day(us: int) -> str:
+    return micros_to_datetime(us).strftime("%Y-%m-%d")
+
+
+def _ends_of_span(callset: CallSet) -> str:
+    """Where the earliest start and the latest end of the calls come from."""
+    calls = callset.calls
+    if calls.height == 0:
+        return "no calls"
+    first = calls.row(int(calls[START].arg_min() or 0), named=True)
+    last = calls.row(int(calls[END].arg_max() or 0), named=True)
+    files = callset.files
+    return (
+        f"the earliest call is {where(str(first[SOURCE_FILE]), first[SOURCE_ROW], files)} "
+        f"({first[START]:%Y-%m-%d %H:%M} UTC), the latest ends at "
+        f"{where(str(last[SOURCE_FILE]), last[SOURCE_ROW], files)} ({last[END]:%Y-%m-%d %H:%M} UTC)"
+    )
+
+
+def level_instants(events: pl.DataFrame, grouped: bool, t0: int, shift: int) -> pl.LazyFrame:
     """Levels after each instant of ``events`` (sorted by group, then key; with a
     ``bucket`` column, carried along), with the integral of the level from the group's
     first instant up to each instant. Wrap the collected frame in :class:`Levels`."""
@@ -173,7 +248,7 @@ def level_instants(events: pl.DataFrame, grouped: bool, t0: int) -> pl.LazyFrame
         _IDX,
         "level",
         running.alias("integral"),
-        ((pl.col(_GROUP) * 2**_GROUP_SHIFT) + (pl.col(_T) - t0)).alias("key"),
+        ((pl.col(_GROUP) * shift) + (pl.col(_T) - t0)).alias("key"),
     )
 
 
@@ -185,7 +260,7 @@ def level_at(levels: Levels, group: pl.Series, x: pl.Series) -> pl.DataFrame:
         zeros = pl.zeros(x.len(), dtype=pl.Int64, eager=True)
         return pl.DataFrame({"level": zeros, "integral": zeros})
     group = group.cast(pl.Int64)
-    query = group * 2**_GROUP_SHIFT + (x - levels.t0)
+    query = group * levels.shift + (x - levels.t0)
     pos = frame["key"].search_sorted(query, side="right").cast(pl.Int64) - 1
     picked = frame[pos.clip(lower_bound=0)]
     same = (pos >= 0) & (picked[_GROUP] == group)
@@ -288,9 +363,10 @@ def compute_series(
         schema = _empty_schema(columns, tz, grouped, with_peak_instant)
         return SeriesResult(pl.DataFrame(schema=schema), every, tz, types)
 
+    n_groups = len(names) if grouped else 1
+    check_bucket_budget(callset, first, last, every, n_groups)
     bounds = bucket_bounds(first, last, every, tz)
     n = bounds.len() - 1
-    n_groups = len(names) if grouped else 1
     bucket = pl.int_range(n, dtype=pl.Int64, eager=True)
     grid = pl.DataFrame(
         {
@@ -319,8 +395,12 @@ def compute_series(
     }
     # One plan per column (total, each type), run together on all cores; then the
     # maxima inside the buckets, likewise.
-    collected = pl.collect_all([level_instants(ev, grouped, t0) for ev in per_column.values()])
-    levels = {c: Levels(f, t0) for c, f in zip(per_column, collected, strict=True)}
+    top = max(int(bounds[-1]), int(events_frame[KEY].max()) // 2 if events_frame.height else 0)  # type: ignore[arg-type]
+    shift = group_shift(top - t0, n_groups)
+    collected = pl.collect_all(
+        [level_instants(ev, grouped, t0, shift) for ev in per_column.values()]
+    )
+    levels = {c: Levels(f, t0, shift) for c, f in zip(per_column, collected, strict=True)}
     found = pl.collect_all([_cell_maxima(levels[c].frame.lazy(), n) for c in per_column])
     maxima = dict(zip(per_column, found, strict=True))
     frame = grid.hstack(

@@ -1,8 +1,16 @@
-"""Lazy scans of sources: every text column as a string, plus a 1-based row number."""
+"""Lazy scans of sources: text columns as strings, Parquet columns as their types, and a
+1-based row number on every row.
+
+Parquet types that common writers (pyarrow, Spark, DuckDB, pandas) emit but that carry
+nothing a time or an id needs are made plain here: dictionary-encoded (categorical)
+text becomes text, binary becomes text, decimals become floats, all-null columns become
+text. Timestamps of any unit and zone, dates, durations and numbers keep their types:
+``ccc_cli.normalize.times`` reads them as they are.
+"""
 
 from __future__ import annotations
 
-import gzip
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -10,21 +18,29 @@ from typing import Final
 import polars as pl
 
 from ccc_cli.errors import InputError
-from ccc_cli.load.sources import Source, read_head, sniff_line_end, sniff_separator
+from ccc_cli.load.head import TextHead
+from ccc_cli.load.sources import Source
+from ccc_cli.load.text import MALFORMED, NULL_VALUES, ROW, TextSource
 
-ROW: Final = "__ccc_row"
-# Literals real exports write for "no value" (MySQL dumps, FreePBX, ...).
-NULL_VALUES: Final = ["NULL", "\\N"]
+__all__ = ["MALFORMED", "NULL_VALUES", "ROW", "Scan", "polars_error_line", "scan_source"]
+
+_PLAIN_TEXT: Final = (pl.Categorical, pl.Enum, pl.Null)
 
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """A lazy frame over one source and the names of its columns."""
+    """A lazy frame over one source and the names of its columns.
+
+    ``text`` is the reader of a text file (its line numbers and blank lines are known
+    once the frame has been read whole); ``head`` what its first lines said.
+    """
 
     source: Source
     frame: pl.LazyFrame
     columns: tuple[str, ...]
     separator: str | None
+    text: TextSource | None = None
+    head: TextHead | None = None
 
 
 def polars_error_line(exc: BaseException) -> str:
@@ -36,63 +52,57 @@ def polars_error_line(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _numbered(names: list[str]) -> list[str]:
-    return [f"column_{i}" for i in range(1, len(names) + 1)]
+def scan_source(source: Source, head: TextHead | None = None) -> Scan:
+    """Lazily scan ``source`` (a text file needs its ``head``); raises
+    :class:`InputError` if it cannot be read."""
+    if source.format == "parquet":
+        return _scan_parquet(source)
+    assert head is not None
+    text = TextSource(source, head)
+    return Scan(
+        source=source,
+        frame=text.frame(),
+        columns=head.names,
+        separator=head.separator,
+        text=text,
+        head=head,
+    )
 
 
-def scan_source(
-    source: Source,
-    *,
-    has_header: bool,
-    separator: str | None,
-    data: bytes | None = None,
-    skip_rows_after_header: int = 0,
-) -> Scan:
-    """Lazily scan ``source``; raises :class:`InputError` if it cannot be read.
-
-    ``data``: the file's content already decoded to UTF-8 (a file in another encoding);
-    ``skip_rows_after_header``: lines under the header that are not data (CUCM types).
-    """
+def _scan_parquet(source: Source) -> Scan:
     try:
-        if source.format == "parquet":
-            frame = pl.scan_parquet(source.path).with_row_index(ROW, offset=1)
-            sep = None
+        if source.data is not None:
+            frame = pl.read_parquet(io.BytesIO(source.data)).lazy()
         else:
-            sep = separator or sniff_separator(source)
-            if not read_head(source, 1):
-                raise InputError(f"file {source.label} is empty")
-            # gzip cannot be scanned lazily; decompress into memory first.
-            if data is None and source.compressed:
-                data = gzip.decompress(source.path.read_bytes())
-            frame = pl.scan_csv(
-                data if data is not None else source.path,
-                has_header=has_header,
-                separator=sep,
-                eol_char=sniff_line_end(source),
-                infer_schema=False,
-                encoding="utf8-lossy",
-                null_values=NULL_VALUES,
-                truncate_ragged_lines=True,
-                row_index_name=ROW,
-                row_index_offset=1,
-                raise_if_empty=False,
-                skip_rows_after_header=skip_rows_after_header,
-                # Headerless columns are numbered from 1, as people count them.
-                with_column_names=None if has_header else _numbered,
-            )
-        names = tuple(n for n in frame.collect_schema().names() if n != ROW)
-    except InputError:
-        raise
-    except (pl.exceptions.PolarsError, OSError, EOFError, gzip.BadGzipFile) as exc:
+            frame = pl.scan_parquet(source.path)
+        schema = frame.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"cannot read {source.label}: {polars_error_line(exc)}") from None
+    names = tuple(schema.names())
     if not names:
         raise InputError(f"file {source.label} has no columns")
-    return Scan(source=source, frame=frame, columns=names, separator=sep)
+    plain = [_plain(name, dtype) for name, dtype in schema.items()]
+    frame = frame.with_columns([e for e in plain if e is not None]).with_row_index(ROW, offset=1)
+    return Scan(source=source, frame=frame, columns=names, separator=None)
+
+
+def _plain(name: str, dtype: pl.DataType) -> pl.Expr | None:
+    column = pl.col(name)
+    if isinstance(dtype, _PLAIN_TEXT):
+        return column.cast(pl.String)
+    if dtype == pl.Binary:
+        return column.cast(pl.String, strict=False)
+    if isinstance(dtype, pl.Decimal):
+        return column.cast(pl.Float64)
+    return None
 
 
 def scan_frame(frame: pl.DataFrame | pl.LazyFrame, label: str) -> Scan:
     """Treat an in-memory frame (columns as in an input file) as a source."""
-    lazy = frame.lazy().with_row_index(ROW, offset=1)
-    names = tuple(n for n in lazy.collect_schema().names() if n != ROW)
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    plain = [_plain(name, dtype) for name, dtype in schema.items()]
+    lazy = lazy.with_columns([e for e in plain if e is not None]).with_row_index(ROW, offset=1)
+    names = tuple(n for n in schema.names() if n != ROW)
     source = Source(path=Path(label), label=label, format="frame", compressed=False, size=0)
     return Scan(source=source, frame=lazy, columns=names, separator=None)

@@ -1,40 +1,76 @@
-"""Turn the paths a user gives (files, directories, globs) into readable sources."""
+"""Turn the paths a user gives (files, directories, globs, ``-``) into readable sources.
+
+A regular file is read where it lies (gzip'd ones through a decompressing stream). A
+pipe, a FIFO, a character device or ``-`` (standard input) can be read only once, so
+its bytes are taken into memory when the source is described.
+"""
 
 from __future__ import annotations
 
 import glob
 import gzip
-from collections.abc import Sequence
+import io
+import stat
+import sys
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import IO, Final, Literal, cast
 
 from ccc_cli.errors import InputError
 
 Format = Literal["csv", "parquet", "frame"]
 
 # Extensions picked up when a directory is given.
-KNOWN_SUFFIXES: Final = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".parquet", ".pq")
+KNOWN_SUFFIXES: Final = (
+    ".csv",
+    ".csv.gz",
+    ".tsv",
+    ".tsv.gz",
+    ".txt",
+    ".parquet",
+    ".pq",
+    ".parquet.gz",
+)
+STDIN: Final = "-"
 _PARQUET_MAGIC: Final = b"PAR1"
+_GZIP_MAGIC: Final = b"\x1f\x8b"
 _SNIFF_BYTES: Final = 64 * 1024
-_SEPARATORS: Final = (",", "\t", ";", "|")
+CHUNK_BYTES: Final = 16 * 1024 * 1024
+# Input that is not a regular file is held in memory; past this it must be a file.
+_MAX_STREAM_BYTES: Final = 4 * 1024**3
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input file and how to read it."""
+    """One input and how to read it.
+
+    ``data`` holds the (decompressed) bytes of an input that cannot be read twice (a
+    pipe, standard input) or that must be decompressed whole (gzip'd Parquet); ``size``
+    is the size on disk (0 when unknown).
+    """
 
     path: Path
     label: str
     format: Format
     compressed: bool
     size: int
+    data: bytes | None = None
 
     def describe(self) -> str:
         kind = {"parquet": "Parquet", "csv": "delimited text", "frame": "in-memory frame"}[
             self.format
         ]
         return kind + (" (gzip)" if self.compressed else "")
+
+    def open(self) -> IO[bytes]:
+        """A binary stream of the (decompressed) content."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.compressed:
+            return cast(IO[bytes], gzip.open(self.path, "rb"))
+        return self.path.open("rb")
 
 
 def _is_glob(text: str) -> bool:
@@ -49,8 +85,9 @@ def _has_known_suffix(path: Path) -> bool:
 def expand_paths(paths: Sequence[str | Path]) -> list[Source]:
     """Expand files, directories (recursively) and glob patterns, in the order given.
 
-    A file named twice is read once. Raises :class:`InputError` for a path that does not
-    exist, a glob or directory with no input files, or an unreadable file.
+    A file named twice is read once; ``-`` is standard input. Raises
+    :class:`InputError` for a path that does not exist, a glob or directory with no
+    input files, or an unreadable file.
     """
     if not paths:
         raise InputError("no input paths given", hint="pass one or more CSV or Parquet files")
@@ -58,12 +95,16 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Source]:
     for raw in paths:
         text = str(raw)
         path = Path(text).expanduser()
-        if path.is_dir():
+        if text == STDIN:
+            found.append(Path(STDIN))
+        elif path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and _has_known_suffix(p))
             if not files:
-                raise InputError(f"directory {text} holds no .csv, .csv.gz, .tsv or .parquet files")
+                raise InputError(
+                    f"directory {text} holds no .csv, .csv.gz, .tsv, .txt or .parquet files"
+                )
             found.extend(files)
-        elif path.is_file():
+        elif path.exists():
             found.append(path)
         elif _is_glob(text):
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True))  # noqa: PTH207
@@ -76,60 +117,94 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Source]:
     unique: list[Path] = []
     seen: set[Path] = set()
     for p in found:
-        key = p.resolve()
+        key = p if str(p) == STDIN else p.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(p)
     return [_describe(p) for p in unique]
 
 
+def _read_stream(stream: IO[bytes], label: str) -> bytes:
+    data = stream.read(_MAX_STREAM_BYTES + 1)
+    if len(data) > _MAX_STREAM_BYTES:
+        raise InputError(
+            f"{label} holds more than {_MAX_STREAM_BYTES // 1024**3} GiB",
+            hint="save the input to a file and pass its path",
+        )
+    return data
+
+
 def _describe(path: Path) -> Source:
+    label = "<stdin>" if str(path) == STDIN else str(path)
+    data: bytes | None = None
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(4)
+        if str(path) == STDIN:
+            data = _read_stream(sys.stdin.buffer, label)
+            size = 0
+        else:
+            info = path.stat()
+            if stat.S_ISREG(info.st_mode):
+                size = info.st_size
+                with path.open("rb") as fh:
+                    head = fh.read(4)
+            else:
+                # A FIFO, a character device (/dev/null), a process substitution.
+                with path.open("rb") as fh:
+                    data = _read_stream(fh, label)
+                size = 0
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    name = path.name.lower()
-    compressed = name.endswith(".gz") or head[:2] == b"\x1f\x8b"
+        raise InputError(f"cannot read {label}: {exc.strerror or exc}") from None
+    if data is not None:
+        head = data[:4]
+    compressed = head[:2] == _GZIP_MAGIC
+    if compressed:
+        head = _gunzip_head(path, data, label)
     fmt: Format = "parquet" if head == _PARQUET_MAGIC else "csv"
-    return Source(path=path, label=str(path), format=fmt, compressed=compressed, size=size)
+    if fmt == "parquet" and (compressed or data is not None):
+        # Parquet is read by seeking; a gzip'd one (or a piped one) is read in memory.
+        data = _decompress(path, data, label) if compressed else data
+    elif compressed and data is not None:
+        data = _decompress(path, data, label)
+    return Source(path=path, label=label, format=fmt, compressed=compressed, size=size, data=data)
+
+
+def _gunzip_head(path: Path, data: bytes | None, label: str) -> bytes:
+    try:
+        with gzip.open(io.BytesIO(data) if data is not None else path, "rb") as fh:
+            return fh.read(4)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read {label}: not a valid gzip file ({exc})") from None
+
+
+def _decompress(path: Path, data: bytes | None, label: str) -> bytes:
+    try:
+        with gzip.open(io.BytesIO(data) if data is not None else path, "rb") as fh:
+            return _read_stream(cast(IO[bytes], fh), label)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read {label}: not a valid gzip file ({exc})") from None
 
 
 def read_head(source: Source, n: int = _SNIFF_BYTES) -> bytes:
     """The first ``n`` bytes of a text source (decompressed)."""
+    if source.data is not None:
+        return source.data[:n]
     try:
-        if source.compressed:
-            with gzip.open(source.path, "rb") as fh:
-                return fh.read(n)
-        with source.path.open("rb") as fh:
+        with source.open() as fh:
             return fh.read(n)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read {source.label}: {exc}") from None
 
 
-def sniff_line_end(source: Source) -> str:
-    """``\r`` for old-Mac/Excel files whose lines end in CR alone, else ``\n`` (which also
-    reads CRLF files)."""
-    head = read_head(source)
-    return "\r" if b"\r" in head and b"\n" not in head else "\n"
-
-
-def sniff_separator(source: Source) -> str:
-    """Field separator of a text file: ``.tsv`` means tab; otherwise the most frequent of
-    ``, \\t ; |`` on the first line, outside quotes (comma on a tie)."""
-    if source.path.name.lower().endswith((".tsv", ".tsv.gz")):
-        return "\t"
-    head = read_head(source).decode("utf-8", errors="replace")
-    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
-    outside: list[str] = []
-    quoted = False
-    for ch in first:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted:
-            outside.append(ch)
-    line = "".join(outside)
-    counts = {sep: line.count(sep) for sep in _SEPARATORS}
-    best = max(_SEPARATORS, key=lambda sep: (counts[sep], sep == ","))
-    return best if counts[best] else ","
+def iter_chunks(source: Source, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The whole (decompressed) content, in chunks."""
+    if source.data is not None:
+        view = memoryview(source.data)
+        for at in range(0, len(view), size):
+            yield bytes(view[at : at + size])
+        return
+    try:
+        with source.open() as fh:
+            while chunk := fh.read(size):
+                yield chunk
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read {source.label}: {exc}") from None

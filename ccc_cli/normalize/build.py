@@ -8,6 +8,7 @@ buckets every row lands in are described in ``ccc_cli.normalize.callset``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Final
 
 import polars as pl
@@ -16,7 +17,7 @@ from ccc_cli.errors import InputError
 from ccc_cli.load.reader import Scan, polars_error_line
 from ccc_cli.load.sources import Source, read_head
 from ccc_cli.normalize import legs
-from ccc_cli.normalize.callset import CallSet, FileReport, RowAccounting, display_tz
+from ccc_cli.normalize.callset import CallSet, FileReport, RowAccounting, display_tz, where
 from ccc_cli.normalize.calltypes import map_call_types, type_lookup
 from ccc_cli.normalize.detect import AppliedPreset
 from ccc_cli.normalize.parse import INVALID_COLUMNS, KEPT_COLUMNS, TYPE_RAW, FilePlan, plan_file
@@ -80,6 +81,7 @@ def build_callset(
             hint = applied.zone_check(valid)
             if hint is not None:
                 notes.append(f"{scan.source.label}: {hint}")
+        notes.extend(report.notes)
         valids.append(valid)
         rejecteds.append(rejected)
         invalids.append(invalid)
@@ -114,6 +116,9 @@ def _read_file(
             valid, rejected, invalid = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+    notes: list[str] = []
+    if scan.text is not None:
+        valid, rejected, invalid, notes = _in_lines(scan, valid, rejected, invalid)
     valid, unmapped = _with_call_types(valid, lookup)
     rejected, _ = _with_call_types(rejected, lookup)
     stub = plan.report_stub
@@ -128,10 +133,36 @@ def _read_file(
         unmapped_types=unmapped,
         preset=stub.preset,
         encoding=stub.encoding,
+        encoding_why=stub.encoding_why,
         row_filter=stub.row_filter,
         tz=stub.tz,
+        row_unit="line" if scan.text is not None else "row",
+        notes=tuple(notes),
     )
     return valid, rejected, invalid, report
+
+
+def _in_lines(
+    scan: Scan, valid: pl.DataFrame, rejected: pl.DataFrame, invalid: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[str]]:
+    """A text file's rows numbered by the line they start on, and what the reader saw
+    (blank lines, the encoding)."""
+    assert scan.text is not None
+    lines = scan.text.line_map()
+    notes: list[str] = []
+    label = scan.source.label
+    if lines.blank_lines:
+        notes.append(f"{label}: {lines.blank_lines:,} blank line(s) skipped (not rows)")
+    if not lines.exact:
+        notes.append(f"{label}: line numbers are approximate (the file's quoting is broken)")
+    head = scan.head
+    if head is not None and not head.encoding.is_utf8:
+        notes.append(f"{label}: read as {head.encoding.describe()}")
+
+    def mapped(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(lines.lines(frame[SOURCE_ROW]))
+
+    return mapped(valid), mapped(rejected), mapped(invalid), notes
 
 
 def _batchable(source: Source) -> bool:
@@ -234,6 +265,9 @@ def _finalize(
     numbers, linked_groups, multi = legs.number_calls(valid.height, found)
     valid = _spread_first_leg(valid.with_columns(numbers.alias(LEG_GROUP)), multi)
     reused = _reused_ids(valid, repeated)
+    far = far_outliers(valid, files)
+    if far:
+        notes.append(far)
     if reused:
         notes.append(
             f"{reused} call id(s) appear on several calls with different times; "
@@ -269,4 +303,43 @@ def _finalize(
         linked_groups=linked_groups if multi.len() else 0,
         reused_call_ids=reused,
         notes=tuple(notes),
+    )
+
+
+# Calls this many times the width of the bulk of the data away from it are far out.
+_FAR: Final = 10
+_SHOWN_FAR: Final = 3
+
+
+def far_outliers(calls: pl.DataFrame, files: Sequence[FileReport]) -> str | None:
+    """A note naming the few calls that stretch the span far beyond the rest (a value
+    misread as 1970-01-21 in a milliseconds column, a year typed wrong), or None.
+
+    The bulk is the calls between the 5th and 95th percentiles of the starts (at least
+    one call left out at each end); a call is far out when it starts or ends more than
+    10 times the bulk's width (at least a day) before or after it, and such calls are
+    at most 5% of all (or just one).
+    """
+    n = calls.height
+    if n < 3:
+        return None
+    starts = calls[START].sort()
+    lo_i = max(1, int(0.05 * n))
+    hi_i = min(n - 2, n - 1 - int(0.05 * n))
+    if hi_i < lo_i:
+        return None
+    lo, hi = starts[lo_i], starts[hi_i]
+    width = max(hi - lo, timedelta(days=1))
+    far = calls.filter((pl.col(START) < lo - _FAR * width) | (pl.col(END) > hi + _FAR * width))
+    if far.height == 0 or far.height > max(1, 0.05 * n):
+        return None
+    shown = ", ".join(
+        f"{where(str(r[SOURCE_FILE]), r[SOURCE_ROW], files)} ({r[START]:%Y-%m-%d %H:%M} to "
+        f"{r[END]:%Y-%m-%d %H:%M} UTC)"
+        for r in far.head(_SHOWN_FAR).iter_rows(named=True)
+    )
+    more = f" and {far.height - _SHOWN_FAR:,} more" if far.height > _SHOWN_FAR else ""
+    return (
+        f"{far.height:,} call(s) lie far outside the rest of the data (most start between "
+        f"{lo:%Y-%m-%d} and {hi:%Y-%m-%d}): {shown}{more}; check their times"
     )

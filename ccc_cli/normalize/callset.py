@@ -75,8 +75,13 @@ class FileReport:
     unmapped_types: Mapping[str, int]
     preset: PresetMatch | None = None
     encoding: str | None = None
+    encoding_why: str | None = None
     row_filter: str | None = None
     tz: str | None = None
+    # How rows are numbered: "line" (a text file: the line a record starts on) or
+    # "row" (Parquet, frames: 1-based row number).
+    row_unit: str = "row"
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,14 +124,24 @@ class CallSet:
         if self.invalid.height == 0:
             return None
         row = self.invalid.row(0, named=True)
-        raw = row["raw_start"] if row[REASON] in ("missing_start", "bad_start") else None
-        if raw is None and row[REASON] in ("bad_end", "missing_end"):
-            raw = row["raw_end"] if row["raw_end"] is not None else row["raw_duration"]
-        value = f" (value {raw!r})" if raw is not None else ""
         return (
-            f"{row[SOURCE_FILE]}, row {row[SOURCE_ROW]}, column {row['column']!r}: "
-            f"{row[REASON]}{value}; {self.accounting.invalid} invalid row(s) in all"
+            f"{invalid_row_text(row, self.files)}; {self.accounting.invalid} invalid row(s) in all"
         )
+
+
+def where(file: str, row: int, files: Sequence[FileReport]) -> str:
+    """``calls.csv, line 7`` (a text file) or ``calls.parquet, row 7``."""
+    unit = next((f.row_unit for f in files if f.label == file), "row")
+    return f"{file}, {unit} {row}"
+
+
+def invalid_row_text(row: Mapping[str, Any], files: Sequence[FileReport]) -> str:
+    """One invalid row as a phrase: where it is, the column at fault, the reason and
+    the value at fault."""
+    at = where(row[SOURCE_FILE], row[SOURCE_ROW], files)
+    column = f", column {row['column']!r}" if row["column"] is not None else ""
+    value = f" (value {row['value']!r})" if row["value"] is not None else ""
+    return f"{at}{column}: {row[REASON]}{value}"
 
 
 def display_tz(options: LoadOptions, files: Sequence[FileReport]) -> str:

@@ -10,9 +10,6 @@ no preset recognises is read with the canonical names and their aliases (``gener
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,10 +17,11 @@ from typing import Final
 
 import polars as pl
 
-from ccc_cli.errors import InputError, UsageError
+from ccc_cli.errors import InputError
+from ccc_cli.load.head import read_text_head
 from ccc_cli.load.reader import Scan, scan_source
-from ccc_cli.load.sources import Source, read_head, sniff_separator
-from ccc_cli.normalize.mapping import FieldSource, looks_like_data
+from ccc_cli.load.sources import Source
+from ccc_cli.normalize.mapping import FieldSource
 from ccc_cli.normalize.presets import (
     AUTO,
     GENERIC,
@@ -65,7 +63,6 @@ _SHAPE_WORDS: Final = {
     "uniqueid": "an Asterisk uniqueid",
     "disposition": "a disposition",
 }
-_TYPE_LINE: Final = re.compile(r"^(INTEGER|VARCHAR|UNIQUEIDENTIFIER|BIGINT|DATETIME)", re.I)
 
 
 def manual_hint() -> str:
@@ -106,43 +103,6 @@ class AppliedPreset:
     encoding: str | None
     notes: tuple[str, ...] = field(default=())
     zone_check: Callable[[pl.DataFrame], str | None] | None = None
-
-
-# --- reading the head ----------------------------------------------------------------------
-def _decode(head: bytes, encoding: str | None, full: bool) -> tuple[str, str | None]:
-    """Text of the head and the encoding to read the file with (None: UTF-8)."""
-    if encoding is not None and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        try:
-            return head.decode(encoding, errors="replace"), encoding
-        except LookupError:
-            raise UsageError(
-                f"unknown encoding {encoding!r}", hint="use e.g. utf-8, latin-1, cp1252"
-            ) from None
-    try:
-        return head.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        # A sequence cut by the end of the head is not an error.
-        if full and exc.start >= len(head) - 4:
-            return head[: exc.start].decode("utf-8"), None
-        if encoding is not None:
-            return head.decode("utf-8", errors="replace"), None
-    # Not UTF-8: Latin-1 maps every byte, so no row is lost over a name ccc never uses.
-    return head.decode("latin-1"), "latin-1"
-
-
-def _records(text: str, separator: str) -> list[list[str]]:
-    lines = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(lines, newline=""), delimiter=separator)
-    out: list[list[str]] = []
-    try:
-        for record in reader:
-            if record and any(v.strip() for v in record):
-                out.append(record)
-            if len(out) > _SAMPLE_RECORDS:
-                break
-    except csv.Error:
-        pass
-    return out
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -265,53 +225,25 @@ def _choose(
     return found[0]
 
 
-def _full_bytes(source: Source) -> bytes:
-    data = source.path.read_bytes()
-    return gzip.decompress(data) if source.compressed else data
-
-
 def open_source(source: Source, options: LoadOptions) -> tuple[Scan, AppliedPreset]:
     """Detect (or take) the preset of one file, scan it, and apply the preset."""
-    header: Sequence[str] | None
-    rows: list[list[str]] = []
-    encoding: str | None = None
-    has_header = True
-    separator = options.separator
-    skip_type_line = False
     if source.format == "parquet":
-        header = None
-    else:
-        head = read_head(source)
-        if not head:
-            raise InputError(f"file {source.label} is empty")
-        text, encoding = _decode(head, options.encoding, full=len(head) >= 64 * 1024)
-        separator = separator or sniff_separator(source)
-        records = _records(text, separator)
-        if options.has_header is not None:
-            has_header = options.has_header
-        elif records:
-            has_header = not looks_like_data(records[0])
-        if has_header and records:
-            header, rows = records[0], records[1:]
-        else:
-            header, rows = None, records
-        if header is not None and rows and _TYPE_LINE.match(rows[0][0].strip()):
-            skip_type_line = True
-
-    data: bytes | None = None
-    if encoding is not None:
-        data = _full_bytes(source).decode(encoding, errors="replace").encode("utf-8")
-    scan = scan_source(
+        scan = scan_source(source)
+        return apply_preset(scan, options, header=scan.columns)
+    head = read_text_head(
         source,
-        has_header=has_header,
-        separator=separator,
-        data=data,
-        skip_rows_after_header=1 if skip_type_line else 0,
+        encoding=options.encoding,
+        separator=options.separator,
+        has_header=options.has_header,
     )
-    if source.format == "parquet":
-        header = scan.columns
+    scan = scan_source(source, head)
     return apply_preset(
-        scan, options, header=header, rows=rows, encoding=encoding, skip_type_line=skip_type_line
+        scan,
+        options,
+        header=head.header,
+        rows=[list(r) for r in head.rows],
+        encoding=head.encoding.name,
+        skip_type_line=head.type_line,
     )
 
 

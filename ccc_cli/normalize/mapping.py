@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,9 +57,6 @@ def _shorten(columns: Sequence[str], limit: int = 12) -> str:
     return shown + (f", ... ({len(columns)} in all)" if len(columns) > limit else "")
 
 
-_DATA_LIKE = re.compile(r"^\s*$|^[+-]?\d+([.:/-]\d+)*$|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
-
-
 def _numbered(columns: Sequence[str]) -> bool:
     return bool(columns) and columns[0] == "column_1"
 
@@ -69,11 +65,6 @@ def preset_names() -> tuple[str, ...]:
     from ccc_cli.normalize.presets import PRESET_NAMES
 
     return PRESET_NAMES
-
-
-def looks_like_data(columns: Sequence[str]) -> bool:
-    """Whether a "header" is really a data row (empty names, numbers, dates)."""
-    return sum(bool(_DATA_LIKE.search(c)) for c in columns) >= max(2, len(columns) // 4)
 
 
 def resolve_columns(

@@ -20,11 +20,13 @@ from typing import Final
 import polars as pl
 
 from ccc_cli.errors import InputError
-from ccc_cli.load.reader import ROW, Scan, polars_error_line
+from ccc_cli.load.reader import MALFORMED, ROW, Scan, polars_error_line
 from ccc_cli.normalize.callset import FileReport
 from ccc_cli.normalize.detect import KEEP, AppliedPreset
 from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
 from ccc_cli.normalize.times import (
+    EPOCH,
+    SENTINEL_TEXT,
     TimeEncoding,
     clean_text,
     detect_encoding,
@@ -78,8 +80,12 @@ _NO_END: Final = "__no_end"
 _START_TMP: Final = "__start"
 _END_TMP: Final = "__end"
 _REASON_TMP: Final = "__reason"
-_RAW: Final = ("raw_start", "raw_end", "raw_duration")
-INVALID_COLUMNS: Final = (REASON, _COLUMN, SOURCE_FILE, SOURCE_ROW, CALL_ID, *_RAW)
+_S_SENT: Final = "__start_sentinel"
+IMPLAUSIBLE: Final = "implausible_time"
+_E_SENT: Final = "__end_sentinel"
+_VALUE: Final = "value"
+_RAW: Final = ("raw_start", "raw_end", "raw_duration", "raw_record")
+INVALID_COLUMNS: Final = (REASON, _COLUMN, _VALUE, SOURCE_FILE, SOURCE_ROW, CALL_ID, *_RAW)
 KEPT_COLUMNS: Final = (
     CALL_ID,
     START,
@@ -156,20 +162,23 @@ def plan_file(
     encodings = _time_encodings(scan, cols, options, applied)
     options = file_options(options, applied)
     assert options.tz is not None
-    schema = scan.frame.collect_schema()
+    frame = scan.frame
+    schema = frame.collect_schema()
+    if MALFORMED not in schema:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(MALFORMED))
 
     def late(field: str) -> bool:
         return field in encodings and _two_readings(encodings[field], options.tz or "UTC")
 
     base = (
-        scan.frame.with_columns(**_cleaned_stage(cols, schema))
+        frame.with_columns(**_cleaned_stage(cols, schema))
         .with_columns(**_parsed_stage(cols, encodings, schema, options))
-        .with_columns(**_end_stage(cols, late(FIELD_END)))
+        .with_columns(**_end_stage(cols, late(FIELD_END), schema))
         .with_columns(_reason(mapping, applied, options).alias(_REASON_TMP))
     )
     kept = _kept(scan, mapping, file_dtype, late(FIELD_ANSWER))
     reason_out = pl.col(_REASON_TMP).alias(REASON)
-    faults = _faults(cols, applied, schema)
+    faults = _faults(cols, applied, schema, options)
     is_invalid = pl.col(_REASON_TMP).is_not_null() & (pl.col(_REASON_TMP) != PLAN_LIMIT_REJECTED)
     stub = FileReport(
         label=scan.source.label,
@@ -182,6 +191,7 @@ def plan_file(
         unmapped_types={},
         preset=applied.match if applied is not None else None,
         encoding=applied.encoding if applied is not None else None,
+        encoding_why=scan.head.encoding.why if scan.head is not None else None,
         row_filter=applied.keep_why if applied is not None else None,
         tz=options.tz,
     )
@@ -195,11 +205,30 @@ def plan_file(
 
 
 # --- time encodings ------------------------------------------------------------------------
-def _sample(scan: Scan, column: str, keep: pl.Expr | None = None) -> pl.Series:
-    keep = pl.col(column).is_not_null() if keep is None else keep
+def _timelike(column: str, dtype: pl.DataType) -> pl.Expr:
+    """Values worth sampling to learn how a time column is written: not empty, not a
+    sentinel, not zero (a log where most calls went unanswered would otherwise have a
+    median of 0 and its epoch milliseconds read as seconds)."""
+    raw = pl.col(column)
+    if dtype == pl.String:
+        text = clean_text(raw)
+        return (
+            text.is_not_null() & ~text.str.contains(_ZERO_TEXT) & ~text.str.contains(SENTINEL_TEXT)
+        )
+    if dtype.is_numeric():
+        return raw.is_not_null() & (raw != 0)
+    return raw.is_not_null()
+
+
+def _sample(scan: Scan, column: str) -> pl.Series:
+    dtype = scan.frame.collect_schema()[column]
     try:
         return (
-            scan.frame.select(pl.col(column)).filter(keep).head(_SAMPLE_ROWS).collect().to_series()
+            scan.frame.select(pl.col(column))
+            .filter(_timelike(column, dtype))
+            .head(_SAMPLE_ROWS)
+            .collect()
+            .to_series()
         )
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
@@ -240,26 +269,15 @@ def _time_encodings(
 def _answer_encoding(
     scan: Scan, column: str, options: LoadOptions, *, explicit: bool, formats: tuple[str, ...]
 ) -> TimeEncoding:
-    """How the answer column is read: detected like the end time, from a sample of its
-    answered values.
+    """How the answer column is read: detected like the end time.
 
-    Zeros are left out of the sample: a log where most calls went unanswered would
-    otherwise have a median of 0 and its epoch milliseconds read as seconds. A column
-    found by alias that holds no times at all is read as empty (nothing answered), so an
-    unrelated column cannot make a file unreadable; one named by --answer-col must parse.
+    A column found by alias that holds no times at all is read as empty (nothing
+    answered), so an unrelated column cannot make a file unreadable; one named by
+    --answer-col must parse.
     """
-    dtype = scan.frame.collect_schema()[column]
-    raw = pl.col(column)
-    if dtype == pl.String:
-        text = clean_text(raw)
-        keep = text.is_not_null() & ~text.str.contains(_ZERO_TEXT)
-    elif dtype.is_numeric():
-        keep = raw.is_not_null() & (raw != 0)
-    else:
-        keep = raw.is_not_null()
     try:
         return detect_encoding(
-            _sample(scan, column, keep),
+            _sample(scan, column),
             epoch_unit=options.epoch_unit,
             time_format=options.time_format,
             where=f"{scan.source.label}, column {column!r}",
@@ -332,21 +350,47 @@ def _not_before_start(early: str, late: str, present: bool) -> pl.Expr:
     )
 
 
-def _end_stage(cols: _Columns, late: bool) -> dict[str, pl.Expr]:
-    """``late``: the parsed stage holds a second reading of the end."""
+def _sentinel(text: str, parsed: str | None, schema_dtype: pl.DataType) -> pl.Expr:
+    """A value that reads as "no time": a sentinel text (``0000-00-00``, the epoch
+    written out), or, with ``parsed``, a zero (the epoch itself)."""
+    flag = pl.lit(False)
+    if parsed is not None:
+        flag = pl.col(parsed) == pl.lit(EPOCH, dtype=TIME_DTYPE)
+    if schema_dtype == pl.String:
+        flag = flag | pl.col(text).str.contains(SENTINEL_TEXT)
+    return flag.fill_null(False)
+
+
+def _end_stage(cols: _Columns, late: bool, schema: pl.Schema) -> dict[str, pl.Expr]:
+    """The end and the flags the reasons need. ``late``: the parsed stage holds a
+    second reading of the end."""
+    stage = {_S_SENT: _sentinel(_S_TXT, None, schema[cols.start])}
     end_missing: pl.Expr = pl.lit(True)
+    end_sentinel: pl.Expr = pl.lit(False)
     end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
     if cols.end is not None:
         end_parsed = _not_before_start(_E_EARLY, _E_LATE, late)
         end_missing = pl.col(_E_TXT).is_null()
+        end_sentinel = _sentinel(_E_TXT, _E_EARLY, schema[cols.end])
     if cols.duration is None:
-        return {_END_TMP: end_parsed, _NO_END: end_missing}
-    # The end column wins; the duration fills in where the end is empty.
+        return {**stage, _END_TMP: end_parsed, _NO_END: end_missing, _E_SENT: end_sentinel}
+    # The end column wins; the duration fills in where the end is empty or a sentinel
+    # (MySQL's 0000-00-00 for "not ended", a zero epoch).
     from_duration = pl.col(_START_TMP) + pl.duration(microseconds=pl.col(_DUR_US))
+    filled = (end_missing | end_sentinel) & pl.col(_D_TXT).is_not_null()
     return {
-        _END_TMP: pl.when(end_missing).then(from_duration).otherwise(end_parsed),
+        **stage,
+        _END_TMP: pl.when(filled).then(from_duration).otherwise(end_parsed),
         _NO_END: end_missing & pl.col(_D_TXT).is_null(),
+        _E_SENT: end_sentinel & ~filled,
     }
+
+
+def _outside(time: pl.Expr, options: LoadOptions) -> pl.Expr:
+    since = pl.lit(options.plausible_since, dtype=TIME_DTYPE)
+    until = pl.lit(options.plausible_until, dtype=TIME_DTYPE)
+    # The default lower bound is the epoch itself: a zero read as a time is implausible.
+    return (time <= since) | (time >= until)
 
 
 def _reason(mapping: ColumnMapping, applied: AppliedPreset | None, options: LoadOptions) -> pl.Expr:
@@ -364,18 +408,28 @@ def _reason(mapping: ColumnMapping, applied: AppliedPreset | None, options: Load
         else pl.lit(False)
     )
     return (
-        pl.when(is_rejected)
+        pl.when(pl.col(MALFORMED).is_not_null())
+        .then(pl.lit("malformed_row"))
+        .when(is_rejected)
         .then(pl.lit(PLAN_LIMIT_REJECTED))
         .when(~keep_row)
         .then(pl.lit("not_a_call"))
         .when(pl.col(_S_TXT).is_null())
         .then(pl.lit("missing_start"))
+        .when(pl.col(_S_SENT))
+        .then(pl.lit(IMPLAUSIBLE))
         .when(start_.is_null())
         .then(pl.lit("bad_start"))
+        .when(_outside(start_, options))
+        .then(pl.lit(IMPLAUSIBLE))
         .when(pl.col(_NO_END))
         .then(pl.lit("missing_end"))
+        .when(pl.col(_E_SENT))
+        .then(pl.lit(IMPLAUSIBLE))
         .when(end_.is_null())
         .then(pl.lit("bad_end"))
+        .when(_outside(end_, options))
+        .then(pl.lit(IMPLAUSIBLE))
         .when(end_ < start_)
         .then(pl.lit("end_before_start"))
         .when(too_long)
@@ -426,16 +480,14 @@ def _kept(
 
 
 def _faults(
-    cols: _Columns, applied: AppliedPreset | None, schema: pl.Schema
+    cols: _Columns, applied: AppliedPreset | None, schema: pl.Schema, options: LoadOptions
 ) -> tuple[pl.Expr, ...]:
-    """What an invalid row adds: the column at fault and the raw time texts."""
+    """What an invalid row adds: the column at fault and the raw texts."""
     end_fault = cols.end if cols.end is not None else cols.duration
-    column_at_fault = (
-        pl.when(pl.col(_REASON_TMP).is_in(["missing_start", "bad_start"]))
-        .then(pl.lit(cols.start))
-        .when(pl.col(_REASON_TMP) == "not_a_call")
-        .then(pl.lit(applied.keep_why if applied is not None else None, pl.String))
-        .otherwise(pl.lit(end_fault))
+    reason = pl.col(_REASON_TMP)
+    start_side = reason.is_in(["missing_start", "bad_start"]) | (
+        (reason == IMPLAUSIBLE)
+        & (pl.col(_S_SENT) | _outside(pl.col(_START_TMP), options).fill_null(False))
     )
 
     def raw_text(name: str | None, cleaned_name: str) -> pl.Expr:
@@ -444,9 +496,32 @@ def _faults(
         text = pl.col(cleaned_name).cast(pl.String)
         return clean_text(text) if schema[name] == pl.String else text
 
+    raw_start = raw_text(cols.start, _S_TXT)
+    raw_end = raw_text(cols.end, _E_TXT)
+    raw_duration = raw_text(cols.duration, _D_TXT)
+    keep_why = applied.keep_why if applied is not None else None
+    column_at_fault = (
+        pl.when(start_side)
+        .then(pl.lit(cols.start))
+        .when(reason == "not_a_call")
+        .then(pl.lit(keep_why, pl.String))
+        .when(reason == "malformed_row")
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.lit(end_fault))
+    )
+    value = (
+        pl.when(start_side)
+        .then(raw_start)
+        .when(reason == "malformed_row")
+        .then(pl.col(MALFORMED))
+        .when(reason.is_in(["missing_end", "bad_end", IMPLAUSIBLE]))
+        .then(pl.coalesce(raw_end, raw_duration) if cols.end else raw_duration)
+    )
     return (
         column_at_fault.alias(_COLUMN),
-        raw_text(cols.start, _S_TXT).alias(_RAW[0]),
-        raw_text(cols.end, _E_TXT).alias(_RAW[1]),
-        raw_text(cols.duration, _D_TXT).alias(_RAW[2]),
+        value.alias(_VALUE),
+        raw_start.alias(_RAW[0]),
+        raw_end.alias(_RAW[1]),
+        raw_duration.alias(_RAW[2]),
+        pl.col(MALFORMED).alias(_RAW[3]),
     )

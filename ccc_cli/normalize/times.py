@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final, Literal
 
 import polars as pl
@@ -34,7 +35,17 @@ Zone = Literal["offset", "utc", "naive"]
 Kind = Literal["datetime", "epoch", "text", "empty"]
 
 # Text values that mean "no value" in real exports.
-NULL_TEXT: Final = ("", "null", "none", "\\n", "nan", "nat", "0000-00-00 00:00:00")
+NULL_TEXT: Final = ("", "null", "none", "\\n", "nan", "nat")
+# Values exports write for "no time" that look like times: MySQL's zero date, the Unix
+# epoch written out (a zero read as a time). See ``implausible``.
+SENTINEL_TEXT: Final = (
+    r"^(0000-00-00|0000/00/00|00/00/0000)([ T].*)?$"
+    r"|^1970-01-01([ T]00:00(:00(\.0*)?)?)?( ?(Z|UTC|[+-]00(:?00)?))?$"
+)
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# Epoch values past these (in microseconds) cannot be held as an instant: int64
+# microseconds reach about 292,000 years either side of 1970.
+_MAX_US: Final = 9_000_000_000_000_000_000
 
 _US_PER: Final = {"s": 1_000_000, "ms": 1_000, "us": 1}
 _NUMERIC = re.compile(r"^[+-]?\d+(\.\d*)?$")
@@ -113,13 +124,30 @@ def user_format(fmt: str) -> TextFormat:
     return TextFormat(fmt, "naive")
 
 
-def epoch_unit_for(values: pl.Series) -> str:
-    """Epoch unit implied by the median magnitude of ``values`` (numbers).
+# Epoch values (in seconds) of the years a sample of call times most likely falls in.
+_LIKELY_SECONDS: Final = (315_532_800.0, 4_102_444_800.0)  # 1980-01-01 .. 2100-01-01
+_UNITS_SECONDS: Final = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 
-    Thresholds sit between plausible ranges: 1e11 s is the year 5138, while 1e11 ms is
-    1973; 1e14 ms is the year 5138 while 1e14 us is 1973; and so on.
+
+def epoch_unit_for(values: pl.Series) -> str:
+    """Epoch unit of ``values`` (numbers): the unit that puts the most of them in the
+    years 1980 to 2100, so that one junk value cannot change it; on a tie, the unit
+    implied by the median magnitude.
+
+    The median's thresholds sit between plausible ranges: 1e11 s is the year 5138,
+    while 1e11 ms is 1973; 1e14 ms is the year 5138 while 1e14 us is 1973; and so on.
     """
-    median = values.cast(pl.Float64).abs().median()
+    low, high = _LIKELY_SECONDS
+    as_float = values.cast(pl.Float64)
+    hits = {
+        unit: int(((as_float * scale >= low) & (as_float * scale < high)).sum())
+        for unit, scale in _UNITS_SECONDS.items()
+    }
+    best = max(hits.values())
+    winners = [unit for unit, n in hits.items() if n == best]
+    if best and len(winners) == 1:
+        return winners[0]
+    median = as_float.abs().median()
     m = float(median) if isinstance(median, int | float) else 0.0
     if m < 1e11:
         return "s"
@@ -266,26 +294,37 @@ def epoch_expr(raw: pl.Expr, unit: str, dtype: pl.DataType, *, cleaned: bool = F
 
 
 def micros_expr(raw: pl.Expr, unit: str, dtype: pl.DataType, *, cleaned: bool = False) -> pl.Expr:
-    """Numbers (typed, or text) in ``unit`` -> Int64 microseconds, exact for integers.
+    """Numbers (typed, or text) in ``unit`` -> Int64 microseconds, exact for integers;
+    null where the value cannot be held (it would overflow).
 
-    ``cleaned``: text already went through :func:`clean_text`."""
+    ``cleaned``: text already went through :func:`clean_text`. A Duration column is
+    read as what it says, whatever ``unit``."""
+    if isinstance(dtype, pl.Duration):
+        return raw.dt.total_microseconds()
     if dtype.is_integer():
-        as_int = raw.cast(pl.Int64)
-        return as_int // 1000 if unit == "ns" else as_int * _US_PER[unit]
+        return _int_micros(raw.cast(pl.Int64, strict=False), unit)
     if dtype.is_float():
         return _float_micros(raw.cast(pl.Float64), unit)
     # Text: integers take an exact integer path (float64 would round ns epochs);
     # fractional values take the float path, rounded to the microsecond.
     text = raw if cleaned else clean_text(raw)
-    as_int = text.cast(pl.Int64, strict=False)
-    exact = as_int // 1000 if unit == "ns" else as_int * _US_PER[unit]
+    exact = _int_micros(text.cast(pl.Int64, strict=False), unit)
     return pl.coalesce(exact, _float_micros(text.cast(pl.Float64, strict=False), unit))
+
+
+def _int_micros(as_int: pl.Expr, unit: str) -> pl.Expr:
+    if unit == "ns":
+        return as_int // 1000
+    factor = _US_PER[unit]
+    # Checked before multiplying: int64 arithmetic wraps instead of failing.
+    fits = as_int.abs() <= _MAX_US // factor
+    return pl.when(fits).then(as_int * factor)
 
 
 def _float_micros(value: pl.Expr, unit: str) -> pl.Expr:
     scaled = (value / 1000 if unit == "ns" else value * _US_PER[unit]).round(0)
     # Values beyond int64 microseconds (about 292,000 years) are garbage, not times.
-    return pl.when(scaled.abs() < 9.2e18).then(scaled).otherwise(None).cast(pl.Int64)
+    return pl.when(scaled.abs() < _MAX_US).then(scaled).otherwise(None).cast(pl.Int64)
 
 
 def _from_micros(us: pl.Expr) -> pl.Expr:

@@ -49,7 +49,9 @@ def _file_doc(report: FileReport) -> dict[str, Any]:
         "path": report.label,
         "format": report.kind,
         "separator": report.separator,
-        "encoding": report.encoding or "utf-8",
+        "encoding": report.encoding,
+        "encoding_why": report.encoding_why,
+        "rows_numbered_by": report.row_unit,
         "time_zone": report.tz,
         "preset": _preset_doc(report),
         "rows": report.rows,
@@ -102,6 +104,8 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
     for report in callset.files:
         sep = f", separator {report.separator!r}" if report.separator else ""
         code = f", encoding {report.encoding}" if report.encoding else ""
+        if report.encoding_why:
+            code += f" ({report.encoding_why})"
         console.print(
             f"[bold]{report.label}[/bold]: {report.kind}{sep}{code}, {report.rows:,} rows",
             highlight=False,
@@ -194,13 +198,9 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
         console.print(sample)
     if callset.invalid.height:
         bad = Table(title="First invalid rows", title_justify="left")
-        for c in (SOURCE_FILE, SOURCE_ROW, "column", REASON, "raw_start", "raw_end"):
-            bad.add_column(c)
+        fields = (SOURCE_FILE, SOURCE_ROW, "column", REASON, "value")
+        for c in fields:
+            bad.add_column(c, overflow="fold")
         for row in callset.invalid.head(SAMPLE_ROWS).iter_rows(named=True):
-            bad.add_row(
-                *[
-                    "-" if row[c] is None else str(row[c])
-                    for c in (SOURCE_FILE, SOURCE_ROW, "column", REASON, "raw_start", "raw_end")
-                ]
-            )
+            bad.add_row(*["-" if row[c] is None else str(row[c]) for c in fields])
         console.print(bad)
