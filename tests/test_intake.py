@@ -450,7 +450,9 @@ def test_one_far_call_is_named_in_a_note(tmp_path: Path, runner: CliRunner) -> N
     assert "far.csv, line 2 (1970-01-21 03:00" in note
 
 
-def test_too_many_buckets_exit_3_naming_the_span_and_rows(tmp_path: Path, runner: CliRunner) -> None:
+def test_too_many_buckets_exit_3_naming_the_span_and_rows(
+    tmp_path: Path, runner: CliRunner
+) -> None:
     path = write(tmp_path / "far.csv", FAR.encode())
     r = runner.invoke(app, ["series", path, "--every", "1m"])
     assert r.exit_code == 3, r.output

@@ -34,7 +34,9 @@ def chunked(data: bytes, size: int) -> Iterator[bytes]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=16), st.sampled_from([1, 2, 3, 7, 64]))
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=16), st.sampled_from([1, 2, 3, 7, 64])
+)
 def test_line_of_every_record_and_blank_lines(pieces: list[bytes], size: int) -> None:
     data = b"".join(pieces)
     starts, blank = oracle(data)
