@@ -486,3 +486,10 @@ def test_per_account_series_over_more_than_two_years(tmp_path: Path) -> None:
     assert sorted(day.select("account_id", "total_max").rows()) == [("A", 1), ("B", 1)]
     first = frame.filter(pl.col("bucket_start").dt.date() == datetime(2023, 1, 1).date())
     assert sorted(first.select("account_id", "total_max").rows()) == [("A", 1), ("B", 0)]
+
+
+@pytest.mark.parametrize("data", [HEADER.encode(), HEADER.rstrip("\n").encode()])
+def test_a_header_alone_is_no_rows(tmp_path: Path, runner: CliRunner, data: bytes) -> None:
+    doc = peak_json(runner, write(tmp_path / "header.csv", data))
+    assert doc["rows"]["read"] == 0
+    assert doc["peak"]["total"]["value"] == 0

@@ -174,7 +174,9 @@ class TextSource:
                     block *= 8  # a record larger than a block: read it in larger blocks
                     continue
                 if "skip initial" in str(exc):
-                    return  # nothing under the header
+                    # Nothing under the header (a file of one line, with no line end).
+                    self.stats = TextStats(self.head.skip, 0)
+                    return
                 raise InputError(
                     f"cannot read {self.source.label}: {_arrow_message(exc)}"
                 ) from None
@@ -194,6 +196,7 @@ class TextSource:
             reader = self._reader(columns, odd, block)
         except pa.ArrowInvalid as exc:
             if "Empty CSV file" in str(exc):
+                self.stats = TextStats(self.head.skip, 0)
                 return
             raise
         for batch in reader:
