@@ -459,3 +459,36 @@ def test_rings_and_chains_of_any_length(n: int) -> None:
     cs = load(chain)
     assert cs.accounting.used == 1
     assert cycle_notes(cs) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 30).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)))
+        )
+    )
+)
+def test_components_are_the_smallest_node_reachable(
+    graph: tuple[int, list[tuple[int, int]]],
+) -> None:
+    # The connected-components step alone: every node's label is the smallest node of
+    # its component (found here by a plain union-find that keeps the smaller root).
+    import numpy as np
+
+    from ccc_cli.normalize.legs import _components
+
+    n, edges = graph
+    up = list(range(n))
+
+    def find(i: int) -> int:
+        while up[i] != i:
+            i = up[i]
+        return i
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        up[max(ra, rb)] = min(ra, rb)
+    u = np.array([a for a, _ in edges], dtype=np.int64)
+    v = np.array([b for _, b in edges], dtype=np.int64)
+    assert _components(n, u, v).tolist() == [find(i) for i in range(n)]

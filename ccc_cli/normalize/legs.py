@@ -103,7 +103,7 @@ def number_calls(valid: pl.DataFrame, *, group: Sequence[str] = (GROUP,)) -> Cal
         by_parent, by_id, n_ids = _id_keys(valid)
         parts += [by_parent, by_id]
         n_keys = n_ids
-        cycles = _parent_cycles(valid, by_parent, by_id)
+        cycles = _parent_cycles(valid, by_parent, by_id, n_ids)
     grouped = _group_keys(valid, group)
     if grouped is not None:
         parts.append(grouped.with_columns(pl.col(_KEY) + n_keys))
@@ -122,7 +122,7 @@ def number_calls(valid: pl.DataFrame, *, group: Sequence[str] = (GROUP,)) -> Cal
         label = _components(n_keys, keys[:-1][same_row], keys[1:][same_row])
         first_key = np.concatenate([[True], ~same_row])
         rows, keys = rows[first_key], keys[first_key]
-    numbers, k, multi = _numbers(n, rows, label[keys])
+    numbers, k, multi = _numbers(n, rows, label[keys], n_keys)
     return CallNumbers(pl.Series(numbers), k, pl.Series(multi), cycles)
 
 
@@ -150,17 +150,21 @@ def _id_keys(valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
 
 
 def _group_keys(valid: pl.DataFrame, group: Sequence[str]) -> pl.DataFrame | None:
-    """(row, key) of the rows with a group value (keys 0..n-1); None when there are none."""
+    """(row, key) of the rows with a group value (keys 0..n-1, in order of first row);
+    None when there are none. With several group columns a value is the tuple of them."""
     columns = [c for c in group if c in valid.columns]
     if not columns or all(valid[c].null_count() == valid.height for c in columns):
         return None
-    value = pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
     rows = valid.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(_ROW), *columns).filter(
         pl.all_horizontal(pl.col(c).is_not_null() for c in columns)
     )
     if rows.height == 0:
         return None
-    return rows.select(_ROW, (value.rank("dense").cast(pl.Int64) - 1).alias(_KEY))
+    # Hashing the values into a table is cheaper than ranking them (a string sort).
+    codes = rows.select(columns).unique(maintain_order=True).with_row_index(_KEY)
+    return rows.join(codes, on=columns, maintain_order="left").select(
+        _ROW, pl.col(_KEY).cast(pl.Int64)
+    )
 
 
 def _components(n: int, u: _Ints, v: _Ints) -> _Ints:
@@ -189,63 +193,59 @@ def _components(n: int, u: _Ints, v: _Ints) -> _Ints:
     return parent
 
 
-def _numbers(n: int, rows: _Ints, label: _Ints) -> tuple[npt.NDArray[np.uint32], int, _Ints]:
-    """Call numbers of ``n`` rows given the call ``label`` of the linked ``rows``
-    (ascending): 0..k-1 for labels on several rows, by first row; then one per other row."""
-    _, first, inverse, counts = np.unique(
-        label, return_index=True, return_inverse=True, return_counts=True
-    )
-    in_multi = counts[inverse] > 1
-    # Number the multi-leg calls by their first row (``first`` indexes the sorted rows).
-    multi_labels = counts > 1
-    k = int(multi_labels.sum())
-    order = np.full(counts.size, -1, dtype=np.int64)
-    by_first = np.argsort(first[multi_labels], kind="stable")
-    order[np.flatnonzero(multi_labels)[by_first]] = np.arange(k, dtype=np.int64)
-    multi = rows[in_multi]
+def _numbers(
+    n: int, rows: _Ints, label: _Ints, n_labels: int
+) -> tuple[npt.NDArray[np.uint32], int, _Ints]:
+    """Call numbers of ``n`` rows given the call ``label`` (0..n_labels-1) of the linked
+    ``rows`` (ascending): 0..k-1 for labels on several rows, in order of their first row;
+    then one number per other row, in input order."""
+    counts = np.bincount(label, minlength=n_labels)
+    in_multi = counts[label] > 1
+    multi, multi_label = rows[in_multi], label[in_multi]
+    first = np.full(n_labels, n, dtype=np.int64)
+    np.minimum.at(first, multi_label, multi)
+    shared = np.flatnonzero(counts > 1)
+    k = shared.size
+    number_of = np.zeros(n_labels, dtype=np.uint32)
+    number_of[shared[np.argsort(first[shared])]] = np.arange(k, dtype=np.uint32)
     numbers = np.empty(n, dtype=np.uint32)
     alone = np.ones(n, dtype=bool)
     alone[multi] = False
     numbers[alone] = np.arange(k, k + n - multi.size, dtype=np.uint32)
-    numbers[multi] = order[inverse[in_multi]]
+    numbers[multi] = number_of[multi_label]
     return numbers, k, multi
 
 
 def _parent_cycles(
-    valid: pl.DataFrame, by_parent: pl.DataFrame, by_id: pl.DataFrame
+    valid: pl.DataFrame, by_parent: pl.DataFrame, by_id: pl.DataFrame, n_ids: int
 ) -> ParentCycles | None:
     """The rows on parent cycles, for the note (the calls themselves need no cycle rule).
 
     Only a row that has a parent (not itself) and is named by another can be on a cycle.
-    Each such row steps to the row its parent id names: a first leg (a row with no parent
-    of its own) when one carries that id, else the first row carrying it. After
-    ceil(log2(m)) + 1 rounds of pointer jumping over those m rows, a row still short of a
-    first leg is on a cycle or leads into one; the rows reached then are the cycles'.
+    Each such row steps to the row its parent id names: none when a first leg (a row
+    with no parent of its own) carries that id, else the first row carrying it. After
+    ceil(log2(m)) + 1 rounds of pointer jumping over those m rows, a row still short of
+    the end is on a cycle or leads into one; the rows reached then are the cycles'.
     """
-    inner = (
-        by_parent.join(by_id, on=_ROW, suffix="_own")
-        .filter(pl.col(_KEY) != pl.col(_KEY + "_own"))
-        .select(_ROW, _KEY)
-        .sort(_ROW)
-    )
-    m = inner.height
+    parent_rows, parent_key = by_parent[_ROW].to_numpy(), by_parent[_KEY].to_numpy()
+    id_rows, id_key = by_id[_ROW].to_numpy(), by_id[_KEY].to_numpy()
+    if not id_rows.size:
+        return None
+    # Both tables are in row order: the own key of a row with a parent, if it has one.
+    at = np.minimum(np.searchsorted(id_rows, parent_rows), id_rows.size - 1)
+    inner = (id_rows[at] == parent_rows) & (id_key[at] != parent_key)
+    positions, up_key = parent_rows[inner], parent_key[inner]
+    m = positions.size
     if m == 0:
         return None
-    inner_rows = inner[_ROW]
-    is_inner = pl.col(_ROW).is_in(inner_rows.implode())
-    target = (
-        by_id.with_columns(is_inner.alias("inner"))
-        .sort("inner", _ROW)
-        .unique(subset=_KEY, keep="first", maintain_order=True)
-        .filter(pl.col("inner"))
-        .select(_KEY, pl.col(_ROW).alias("to"))
-    )
-    step = inner.join(target, on=_KEY, how="left", maintain_order="left")["to"]
-    positions = inner_rows.to_numpy()
+    carried_by_inner = np.zeros(id_rows.size, dtype=bool)
+    carried_by_inner[at[inner]] = True
+    ends = np.zeros(n_ids, dtype=bool)
+    ends[id_key[~carried_by_inner]] = True
     # Position m stands for "reached a first leg or a missing parent" and stays there.
-    up = np.full(m + 1, m, dtype=np.int64)
-    has_step = step.is_not_null().to_numpy()
-    up[:m][has_step] = np.searchsorted(positions, step.drop_nulls().to_numpy())
+    first = np.full(n_ids, m, dtype=np.int64)
+    np.minimum.at(first, id_key[carried_by_inner], np.arange(m, dtype=np.int64))
+    up = np.append(np.where(ends[up_key], m, first[up_key]), m)
     first_up = up.copy()
     lowest = np.arange(m + 1, dtype=np.int64)  # smallest position on the path so far
     for _ in range(math.ceil(math.log2(m)) + 1 if m > 1 else 1):
@@ -262,13 +262,12 @@ def _parent_cycles(
     path = [example]
     while len(path) < min(length, _SHOWN_IDS):
         path.append(int(first_up[path[-1]]))
-    at = pl.Series(positions[path])
-    ids = valid[CALL_ID].gather(at)
+    row = int(positions[example])
     return ParentCycles(
         rows=int(on_cycle.size),
         cycles=int(np.unique(cycle_of).size),
-        example_file=str(valid[SOURCE_FILE][int(positions[example])]),
-        example_row=int(valid[SOURCE_ROW][int(positions[example])]),
-        example_ids=tuple(str(i) for i in ids),
+        example_file=str(valid[SOURCE_FILE][row]),
+        example_row=int(valid[SOURCE_ROW][row]),
+        example_ids=tuple(str(i) for i in valid[CALL_ID].gather(positions[path])),
         example_length=length,
     )
