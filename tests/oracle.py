@@ -10,8 +10,10 @@ An input row is a dict with any of the keys ``call_id``, ``start_time``, ``end_t
 and ``status``; times are tz-aware ``datetime`` objects or None.
 
 Linking is applied to the rows left after the buckets above it (rejected, invalid and
-duplicate rows link nothing): a parent chain is followed through those rows only. Parent
-cycles are not defined by the rules; the oracle stops at the first id seen twice.
+duplicate rows link nothing): a parent chain is followed through those rows only. The
+tests using this oracle generate no parent cycles and link by one kind only; cycles and
+combined links (one call each, connected components) are checked against the union-find
+oracle of ``tests/test_legs.py``. Here a chain stops at the first id seen twice.
 """
 
 from __future__ import annotations

@@ -261,9 +261,11 @@ def _finalize(
     # Duplicates and reused ids can only be among rows whose id occurs more than once;
     # find those cheaply, then work on that (usually tiny) subset.
     valid, repeated, duplicates = _drop_duplicates(valid, legs.repeated(valid[CALL_ID]))
-    found = legs.links(valid)
-    numbers, linked_groups, multi = legs.number_calls(valid.height, found)
-    valid = _spread_first_leg(valid.with_columns(numbers.alias(LEG_GROUP)), multi)
+    called = legs.number_calls(valid)
+    multi = called.multi
+    valid = _spread_first_leg(valid.with_columns(called.numbers.alias(LEG_GROUP)), multi)
+    if called.cycles is not None:
+        notes.append(called.cycles.note())
     reused = _reused_ids(valid, repeated)
     far = far_outliers(valid, files)
     if far:
@@ -273,8 +275,8 @@ def _finalize(
             f"{reused} call id(s) appear on several calls with different times; "
             "they are counted as separate calls (link legs with --group-col or --parent-col)"
         )
-    linked_rows = 0 if found is None else found.rows.len()
-    used = linked_groups + valid.height - linked_rows
+    # Every row not in a multi-leg call is a call of its own.
+    used = called.linked_groups + valid.height - multi.len()
     schema = canonical_schema(list(file_dtype.categories))
     calls = valid.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
     rejected_out = rejected.with_columns(pl.lit(None, LEG_GROUP_DTYPE).alias(LEG_GROUP)).select(
@@ -300,7 +302,7 @@ def _finalize(
         files=files,
         tz=display_tz(options, files),
         linked=multi.len() > 0,
-        linked_groups=linked_groups if multi.len() else 0,
+        linked_groups=called.linked_groups,
         reused_call_ids=reused,
         notes=tuple(notes),
     )

@@ -8,8 +8,9 @@ Each input row lands in exactly one bucket, checked in this order:
    ``ccc_cli.schema.INVALID_REASONS``;
 3. ``duplicates``: same call id and same start and end as an earlier row (input order:
    files in the order given, rows in file order);
-4. ``merged_legs``: a further leg of a call already counted (legs are linked by a shared
-   group value, or by a parent id naming another row's call id);
+4. ``merged_legs``: a further leg of a call already counted (a call is the rows connected
+   by shared group values and by parent ids naming call ids; see
+   ``ccc_cli.normalize.legs``);
 5. ``used``: one per call.
 """
 
