@@ -2,7 +2,7 @@
 
 Each command lives in its own module: it parses its options into option objects, calls
 the core, hands the result to a renderer, and leaves errors to the funnel
-(``ccc_cli.cli.common.error_funnel``) that maps them to exit codes. Heavy libraries
+(``ccc_cli.cli.funnel.error_funnel``) that maps them to exit codes. Heavy libraries
 (Polars, the engine, matplotlib) are imported inside the commands, so ``ccc --help``
 stays fast.
 """
@@ -15,7 +15,7 @@ import typer
 
 from ccc_cli import __version__
 from ccc_cli.cli import analyze, at, breaches, check, generate, inspect, peak, series, size
-from ccc_cli.cli.common import set_debug
+from ccc_cli.cli.funnel import set_debug
 
 EPILOG = (
     "Exit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 70 internal error, "

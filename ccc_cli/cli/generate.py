@@ -10,14 +10,9 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
-    DebugOption,
-    FormatOption,
-    OutputFormat,
-    error_funnel,
-    print_json,
-    set_debug,
-)
+from ccc_cli.cli.funnel import error_funnel, set_debug
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import DebugOption, FormatOption, OutputFormat
 from ccc_cli.errors import UsageError
 
 

@@ -7,20 +7,19 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import (
     ByKey,
+    ByOption,
     DebugOption,
     FormatOption,
     LimitOption,
-    LoadRequest,
     OutputFormat,
     PlotOption,
-    load,
     parse_instant,
-    print_json,
-    with_load_options,
 )
-from ccc_cli.cli.peak import ByOption
 from ccc_cli.errors import UsageError
 
 SERIES_SUFFIXES = (".csv", ".parquet", ".json")

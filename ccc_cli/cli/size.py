@@ -7,17 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
-    ByKey,
-    DebugOption,
-    FormatOption,
-    LoadRequest,
-    OutputFormat,
-    PlotOption,
-    load,
-    print_json,
-    with_load_options,
-)
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import ByKey, DebugOption, FormatOption, OutputFormat, PlotOption
 
 
 @with_load_options
