@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import typer
 
 from ccc_cli.cli.funnel import error_funnel, set_debug
+from ccc_cli.errors import UsageError
 from ccc_cli.options import LoadOptions, parse_max_duration, parse_type_map, read_config
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -235,14 +236,19 @@ def _parameter(option: InputOption) -> inspect.Parameter:
 
 def build_load_options(values: dict[str, Any]) -> LoadOptions:
     """Merge flags over a ``--config`` file into :class:`LoadOptions`."""
+    for option in INPUT_OPTIONS:
+        if option.kind != "flag" and values.get(option.name) == "":
+            # An empty value is a mistake (an unset shell variable), not "use the default".
+            flag = option.flags[0]
+            raise UsageError(f"empty {flag} value", hint=f"give a value, or leave {flag} out")
     config: dict[str, Any] = {}
     if values.get("config") is not None:
         config = {k.replace("-", "_"): v for k, v in read_config(values["config"]).items()}
     merged = {**config, **{k: v for k, v in values.items() if v is not None and v is not False}}
     columns = {field: merged[flag] for flag, field in COLUMN_FLAGS.items() if merged.get(flag)}
     kwargs: dict[str, Any] = {"columns": columns}
-    if merged.get("tz"):
-        kwargs["tz"] = merged["tz"]
+    if merged.get("tz") is not None:
+        kwargs["tz"] = str(merged["tz"])
     if merged.get("epoch_unit"):
         kwargs["epoch_unit"] = str(merged["epoch_unit"]).lower()
     if merged.get("duration_unit"):

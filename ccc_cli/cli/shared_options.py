@@ -58,6 +58,11 @@ PlotOption = Annotated[
 ]
 
 
+# The years a --from/--to/--time/--start may name.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+
+
 def resolve_limits(limit: int | None, limits_file: Path | None, *, required: bool) -> Any:
     """``--limit N`` or ``--limits FILE`` as :class:`~ccc_cli.engine.limits.Limits`."""
     from ccc_cli.engine.limits import Limits, read_limits
@@ -86,4 +91,10 @@ def parse_instant(text: str, tz: str, *, option: str) -> Any:
             f"bad {option} {text!r}",
             hint="use an ISO date or time, e.g. 2026-11-20 or 2026-11-20T08:00",
         ) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        # Far from any CDR, and near datetime's limits a window around it overflows.
+        raise UsageError(
+            f"bad {option} {text!r}: out of range",
+            hint=f"give a time between the years {FIRST_YEAR} and {LAST_YEAR}",
+        )
     return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tz))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
 from ccc_cli.cli.output import print_json
 from ccc_cli.cli.shared_options import ByKey, DebugOption, FormatOption, OutputFormat, PlotOption
+from ccc_cli.errors import UsageError
 
 
 @with_load_options
@@ -88,6 +90,8 @@ def size(
     from ccc_cli.report.plot import check_plot_path, plot_curve
     from ccc_cli.report.size import curve_frame_rows, render_size, size_document
 
+    if not math.isfinite(headroom):
+        raise UsageError(f"bad --headroom {headroom}", hint="give a share, e.g. 0.1 for 10%")
     if curve_out is not None:
         check_table_path(curve_out, option="--curve-out")
     if plot is not None:

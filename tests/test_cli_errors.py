@@ -1,0 +1,190 @@
+"""The error funnel end to end: every exit code, bad option values and unwritable
+outputs caught before any work, write failures, signals, broken pipes, and messages
+that stay one line whatever they quote.
+
+In-process through ``CliRunner`` where possible; signals and pipes need a real process
+(``python -m ccc_cli``), whose entry point installs the SIGTERM handler and guards the
+final flush of stdout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ccc_cli.cli.app import app
+from ccc_cli.errors import ExitCode, UsageError
+from ccc_cli.options import LoadOptions, validate_tz
+
+ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+
+# Seven calls; the peak is 7 at 10:32:05 (see tests/test_cli.py for the worked example).
+EXAMPLE = """call_id,start_time,end_time,call_type,account_id,status
+a,2026-11-20 10:30:00,2026-11-20 10:35:00,inbound,acc-1,completed
+b,2026-11-20 10:31:00,2026-11-20 10:35:00,inbound,acc-1,completed
+c,2026-11-20 10:32:05,2026-11-20 10:35:00,outbound,acc-2,completed
+d,2026-11-20 10:32:05,2026-11-20 10:33:00,internal,acc-2,completed
+e,2026-11-20 10:32:00,2026-11-20 10:34:00,otp,acc-1,completed
+f,2026-11-20 10:32:00,2026-11-20 10:34:00,otp,acc-1,completed
+g,2026-11-20 10:32:00,2026-11-20 10:34:00,otp,acc-2,completed
+h,2026-11-20 10:32:06,,otp,acc-2,REACH_PLAN_LIMIT
+i,garbage,2026-11-20 10:34:00,otp,acc-2,completed
+"""
+
+LOADING_COMMANDS = ["analyze", "peak", "series", "breaches", "check", "size", "inspect", "at"]
+# What each loading command needs besides its inputs to get as far as loading them.
+REQUIRED = {
+    "breaches": ["--limit", "2"],
+    "check": ["--limit", "2"],
+    "at": ["--time", "2026-11-20 10:32:05"],
+}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env=ENV)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    path = tmp_path / "example.csv"
+    path.write_text(EXAMPLE)
+    return path
+
+
+@pytest.fixture
+def no_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test (loudly, as an internal error) if a command starts reading input."""
+
+    def loaded(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the input was read before the option was checked")
+
+    monkeypatch.setattr("ccc_cli.api.load_calls", loaded)
+
+
+def error_lines(stderr: str) -> list[str]:
+    """stderr as lines, asserting the funnel's shape: one error line, then a hint."""
+    lines = stderr.splitlines()
+    assert len(lines) == 2, stderr
+    assert lines[0].startswith("ccc: error: "), stderr
+    assert lines[1].startswith("hint: "), stderr
+    return lines
+
+
+def temp_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if ".tmp" in p.name)
+
+
+# --- 0 and 1 ----------------------------------------------------------------------------
+def test_exit_0_success(runner: CliRunner, example: Path) -> None:
+    r = runner.invoke(app, ["peak", str(example), "-q"])
+    assert r.exit_code == ExitCode.OK, r.output
+    assert r.stderr == ""
+
+
+def test_exit_1_check_failed(runner: CliRunner, example: Path) -> None:
+    r = runner.invoke(app, ["check", str(example), "--limit", "2", "-q"])
+    assert r.exit_code == ExitCode.CHECK_FAILED, r.output
+    assert r.stdout.startswith("ccc check: FAIL: ")
+    assert r.stderr == ""
+
+
+# --- 2: bad option values, before any work ----------------------------------------------
+@pytest.mark.parametrize(
+    ("tz", "message", "hint"),
+    [
+        # zoneinfo reads /usr/share/zoneinfo/localtime; Polars does not know the name.
+        ("localtime", "unknown time zone 'localtime'", "IANA name"),
+        # zoneinfo raised IsADirectoryError on the region's folder.
+        ("Asia", "unknown time zone 'Asia'", "Asia is a region: name a zone in it, e.g. Asia/"),
+        # ENAMETOOLONG from the file system; the message does not quote it all.
+        ("A" * 5000, "... (5,000 characters)", "IANA name"),
+        # Was silently UTC.
+        ("", "empty --tz value", "leave --tz out"),
+        ("   ", "empty time zone", "leave --tz out for UTC"),
+        ("europe/paris", "unknown time zone 'europe/paris'", "did you mean Europe/Paris?"),
+        ("../etc/passwd", "unknown time zone '../etc/passwd'", "IANA name"),
+        ("posixrules", "unknown time zone 'posixrules'", "IANA name"),
+    ],
+)
+def test_exit_2_bad_time_zone_before_reading(
+    runner: CliRunner, tmp_path: Path, no_loading: None, tz: str, message: str, hint: str
+) -> None:
+    # A missing input file would exit 3 if it were looked at: the zone is checked first.
+    r = runner.invoke(app, ["peak", str(tmp_path / "missing.csv"), "--tz", tz])
+    assert r.exit_code == ExitCode.USAGE, r.output
+    error, hint_line = error_lines(r.stderr)
+    assert message in error
+    assert hint in hint_line
+    assert len(error) < 120
+
+
+@pytest.mark.parametrize("command", LOADING_COMMANDS)
+def test_exit_2_bad_time_zone_in_every_command(
+    runner: CliRunner, example: Path, no_loading: None, command: str
+) -> None:
+    r = runner.invoke(app, [command, str(example), *REQUIRED.get(command, []), "--tz", "Asia"])
+    assert r.exit_code == ExitCode.USAGE, r.output
+    assert error_lines(r.stderr)[0] == "ccc: error: unknown time zone 'Asia'"
+
+
+def test_validate_tz_accepts_what_polars_accepts() -> None:
+    for name in ("UTC", "Europe/Paris", "Asia/Ho_Chi_Minh", "America/Argentina/Buenos_Aires"):
+        assert validate_tz(name) == name
+    for name in ("localtime", "Asia", "", "A" * 5000, "a\x00b", "/etc/localtime", "Factory"):
+        with pytest.raises(UsageError):
+            validate_tz(name)
+    with pytest.raises(UsageError, match="empty time zone"):
+        LoadOptions(tz="")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--separator", ""], "empty --separator value"),
+        (["--preset", ""], "empty --preset value"),
+        (["--start-col", ""], "empty --start-col value"),
+        (["--max-duration", "99999999999999999999999d"], "longer than 100 years"),
+        (["--every", "1e9s"], "bad --every"),
+        (["--from", "0001-01-01"], "bad --from '0001-01-01': out of range"),
+    ],
+)
+def test_exit_2_bad_option_values_before_reading(
+    runner: CliRunner, tmp_path: Path, no_loading: None, args: list[str], message: str
+) -> None:
+    r = runner.invoke(app, ["series", str(tmp_path / "missing.csv"), *args])
+    assert r.exit_code == ExitCode.USAGE, r.output
+    assert message in error_lines(r.stderr)[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # Was an OverflowError (exit 70) after loading.
+        (["at", "--time", "0001-01-01", "--window", "1s"], "bad --time '0001-01-01': out of range"),
+        (["size", "--headroom", "inf"], "bad --headroom inf"),
+    ],
+)
+def test_exit_2_option_values_that_overflowed(
+    runner: CliRunner, example: Path, no_loading: None, args: list[str], message: str
+) -> None:
+    r = runner.invoke(app, [args[0], str(example), *args[1:]])
+    assert r.exit_code == ExitCode.USAGE, r.output
+    assert message in error_lines(r.stderr)[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--start", "0001-01-01"],  # was OverflowError, exit 70
+        ["--days", "100000000"],  # was MemoryError, exit 70
+        ["--accounts", "99999999999"],  # was MemoryError, exit 70
+    ],
+)
+def test_exit_2_generate_option_ranges(runner: CliRunner, tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "g.csv"
+    r = runner.invoke(app, ["generate", "-o", str(out), "--rows", "10", *args])
+    assert r.exit_code == ExitCode.USAGE, r.output
+    assert not out.exists()
