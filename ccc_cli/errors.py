@@ -46,6 +46,14 @@ class InputError(CccError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class OutputError(CccError):
+    """An output file cannot be written: its directory is missing or read-only, the path
+    is a directory, or writing failed (disk full, no permission, ...). Exits 3, like
+    bad input: the run cannot go on with what it was given."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
 class CheckFailed(CccError):
     """A requested check failed (a ``--fail-on-*`` condition)."""
 

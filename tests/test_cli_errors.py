@@ -9,14 +9,18 @@ final flush of stdout.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
+import polars as pl
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from ccc_cli.cli.app import app
-from ccc_cli.errors import ExitCode, UsageError
+from ccc_cli.errors import ExitCode, OutputError, UsageError
 from ccc_cli.options import LoadOptions, validate_tz
+from ccc_cli.report.atomic import atomic_path, write_failure
 
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
 
@@ -188,3 +192,216 @@ def test_exit_2_generate_option_ranges(runner: CliRunner, tmp_path: Path, args: 
     r = runner.invoke(app, ["generate", "-o", str(out), "--rows", "10", *args])
     assert r.exit_code == ExitCode.USAGE, r.output
     assert not out.exists()
+
+
+# --- 3: outputs that cannot be written, checked before any work ---------------------
+# (command, arguments before the output path, the output option, a good file name)
+OUTPUTS = [
+    *[(c, REQUIRED.get(c, []), "--rejects", "rejects.csv") for c in LOADING_COMMANDS],
+    ("series", [], "--output", "series.csv"),
+    ("series", [], "--plot", "series.png"),
+    ("analyze", [], "--plot", "chart.svg"),
+    ("size", [], "--curve-out", "curve.parquet"),
+    ("size", [], "--plot", "curve.png"),
+    ("breaches", ["--limit", "2"], "--rejected-out", "rejected.json"),
+    ("generate", [], "--output", "calls.csv"),
+]
+
+
+def _invoke_output(
+    runner: CliRunner, example: Path, command: str, extra: list[str], option: str, path: Path
+) -> Result:
+    inputs = [] if command == "generate" else [str(example)]
+    return runner.invoke(app, [command, *inputs, *extra, option, str(path)])
+
+
+@pytest.mark.parametrize(("command", "extra", "option", "name"), OUTPUTS)
+def test_exit_3_output_directory_missing(
+    runner: CliRunner,
+    example: Path,
+    tmp_path: Path,
+    no_loading: None,
+    command: str,
+    extra: list[str],
+    option: str,
+    name: str,
+) -> None:
+    path = tmp_path / "nowhere" / name
+    r = _invoke_output(runner, example, command, extra, option, path)
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    error, hint = error_lines(r.stderr)
+    assert error == f"ccc: error: {option} {path}: directory {path.parent} does not exist"
+    assert hint == "hint: create the directory first, or choose another path"
+
+
+@pytest.mark.parametrize(("command", "extra", "option", "name"), OUTPUTS)
+def test_exit_3_output_is_a_directory(
+    runner: CliRunner,
+    example: Path,
+    tmp_path: Path,
+    no_loading: None,
+    command: str,
+    extra: list[str],
+    option: str,
+    name: str,
+) -> None:
+    path = tmp_path / "results"
+    path.mkdir()
+    r = _invoke_output(runner, example, command, extra, option, path)
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    error, _ = error_lines(r.stderr)
+    assert error == f"ccc: error: {option} {path}: is a directory"
+
+
+@pytest.mark.parametrize(("command", "extra", "option", "name"), OUTPUTS)
+def test_exit_3_output_directory_read_only(
+    runner: CliRunner,
+    example: Path,
+    tmp_path: Path,
+    no_loading: None,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    extra: list[str],
+    option: str,
+    name: str,
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    # root may write anywhere: ask os.access the question a normal user's run would.
+    real_access = os.access
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        if Path(str(path)) == locked and mode & os.W_OK:
+            return False
+        return real_access(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    path = locked / name
+    r = _invoke_output(runner, example, command, extra, option, path)
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    error, hint = error_lines(r.stderr)
+    assert error == f"ccc: error: {option} {path}: directory {locked} is not writable"
+    assert hint == "hint: choose a directory you can write to"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+def test_exit_3_read_only_directory_for_real(
+    runner: CliRunner, example: Path, tmp_path: Path
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        r = runner.invoke(app, ["series", str(example), "-o", str(locked / "s.csv")])
+    finally:
+        locked.chmod(0o755)
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    assert "is not writable" in error_lines(r.stderr)[0]
+
+
+def test_exit_3_output_parent_is_a_file(runner: CliRunner, example: Path, tmp_path: Path) -> None:
+    path = example / "series.csv"
+    r = runner.invoke(app, ["series", str(example), "-o", str(path)])
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    assert error_lines(r.stderr)[0] == f"ccc: error: --output {path}: {example} is not a directory"
+
+
+def _enospc_csv(self: pl.DataFrame, file: object = None, **kwargs: object) -> None:
+    # Half a file, then the disk is full.
+    if isinstance(file, str | Path):
+        Path(file).write_text("call_id,start\n")
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _enospc_parquet(self: pl.DataFrame, file: object, **kwargs: object) -> None:
+    # What Polars raises when the disk fills while it writes a Parquet file.
+    raise pl.exceptions.ComputeError(
+        "parquet: File out of specification: underlying IO error: "
+        "No space left on device (os error 28)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["series", "{example}", "-o", "{out}"], "series.csv"),
+        (["series", "{example}", "-o", "{out}"], "series.parquet"),
+        (["size", "{example}", "--curve-out", "{out}"], "curve.csv"),
+        (["peak", "{example}", "--rejects", "{out}"], "rejects.parquet"),
+        (["generate", "--rows", "1000", "-o", "{out}"], "calls.csv"),
+    ],
+)
+def test_exit_3_disk_full_while_writing(
+    runner: CliRunner,
+    example: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    name: str,
+) -> None:
+    monkeypatch.setattr(pl.DataFrame, "write_csv", _enospc_csv)
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", _enospc_parquet)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / name
+    out.write_text("the previous run's file\n")
+    argv = [a.format(example=example, out=out) for a in args]
+    r = runner.invoke(app, argv)
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    error, hint = error_lines(r.stderr)
+    assert error == f"ccc: error: cannot write {out}: no space left on device"
+    assert hint == "hint: free some space on the device, or write the file elsewhere"
+    assert temp_files(outdir) == []
+    assert out.read_text() == "the previous run's file\n"
+
+
+def test_exit_3_permission_denied_at_rename(
+    runner: CliRunner, example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(self: Path, target: object) -> Path:
+        raise PermissionError(errno.EACCES, "Permission denied", str(target))
+
+    monkeypatch.setattr(Path, "replace", denied)
+    out = tmp_path / "series.json"
+    r = runner.invoke(app, ["series", str(example), "-o", str(out)])
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    error, hint = error_lines(r.stderr)
+    assert error == f"ccc: error: cannot write {out}: permission denied"
+    assert hint == "hint: choose a directory you can write to"
+    assert temp_files(tmp_path) == []
+    assert not out.exists()
+
+
+def test_atomic_path_removes_the_temporary_file_on_every_failure(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    for exc in (
+        OSError(errno.ENOSPC, "No space left on device"),
+        RuntimeError("a bug"),
+        KeyboardInterrupt(),
+    ):
+        with (
+            pytest.raises((OutputError, RuntimeError, KeyboardInterrupt)) as caught,
+            atomic_path(target) as tmp,
+        ):
+            tmp.write_text("partial")
+            raise exc
+        assert temp_files(tmp_path) == []
+        assert not target.exists()
+        # Only the operating system's errors become an OutputError.
+        assert isinstance(caught.value, OutputError) == isinstance(exc, OSError)
+    with (
+        pytest.raises(OutputError, match="no such file or directory"),
+        atomic_path(tmp_path / "missing" / "out.csv"),
+    ):
+        pass
+
+
+def test_write_failure_reads_the_errno_of_library_errors(tmp_path: Path) -> None:
+    path = tmp_path / "x.parquet"
+    failure = write_failure(pl.exceptions.ComputeError("IO error (os error 28)"), path)
+    assert failure is not None
+    assert failure.message == f"cannot write {path}: no space left on device"
+    arrow = OSError("[Errno 13] Error writing bytes to file. Detail: [errno 13] denied")
+    assert write_failure(arrow, path) is not None
+    assert write_failure(ValueError("not an OS error"), path) is None
+    assert write_failure(KeyboardInterrupt(), path) is None

@@ -17,6 +17,7 @@ from ccc_cli.cli.shared_options import (
     LimitsFileOption,
     OutputFormat,
     PlotOption,
+    check_plot_option,
     resolve_limits,
 )
 from ccc_cli.errors import CheckFailed
@@ -53,12 +54,12 @@ def analyze(
     from ccc_cli.engine.series import parse_every
     from ccc_cli.report.analyze import analysis_document, render_analysis
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.plot import check_plot_path, plot_series
+    from ccc_cli.report.plot import plot_series
 
     limits = resolve_limits(limit, limits_file, required=False)
     width = None if every is None else parse_every(every)
     if plot is not None:
-        check_plot_path(plot)
+        check_plot_option(plot)
     callset = load(load_request)
     result = run(callset, limits=limits, every=width)
     if plot is not None:

@@ -83,7 +83,8 @@ def generate(
     set_debug(debug)
     with error_funnel():
         from ccc_cli.report.common import stderr_console
-        from ccc_cli.synth.generate import GenerateOptions, write_generated
+        from ccc_cli.report.files import check_not_directory, check_output_path
+        from ccc_cli.synth.generate import GenerateOptions, output_format, write_generated
 
         options = GenerateOptions(
             rows=rows,
@@ -93,8 +94,9 @@ def generate(
             accounts=accounts,
             clean=clean,
         )
-        if not output.parent.exists():
-            raise UsageError(f"--output {output}: directory {output.parent} does not exist")
+        check_not_directory(output, option="--output")
+        output_format(output)
+        check_output_path(output, option="--output")
         if sys.stderr.isatty():
             with stderr_console().status(f"writing {rows:,} rows to {output}"):
                 summary = write_generated(output, options)

@@ -18,11 +18,10 @@ from ccc_cli.cli.shared_options import (
     LimitOption,
     OutputFormat,
     PlotOption,
+    check_plot_option,
     parse_instant,
 )
 from ccc_cli.errors import UsageError
-
-SERIES_SUFFIXES = (".csv", ".parquet", ".json")
 
 
 @with_load_options
@@ -72,7 +71,8 @@ def series(
     """
     from ccc_cli.engine.series import compute_series, parse_every
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.plot import check_plot_path, plot_series
+    from ccc_cli.report.files import check_table_path
+    from ccc_cli.report.plot import plot_series
     from ccc_cli.report.series import render_series, series_document, write_series
 
     width = parse_every(every)
@@ -82,12 +82,9 @@ def series(
     if since is not None and until is not None and until <= since:
         raise UsageError("--to must be after --from")
     if output is not None:
-        if output.suffix.lower() not in SERIES_SUFFIXES:
-            raise UsageError(f"--output {output}: use .csv, .parquet or .json")
-        if not output.parent.exists():
-            raise UsageError(f"--output {output}: directory {output.parent} does not exist")
+        check_table_path(output, option="--output")
     if plot is not None:
-        check_plot_path(plot)
+        check_plot_option(plot)
 
     callset = load(load_request)
     if callset.tz != tz:

@@ -58,6 +58,18 @@ PlotOption = Annotated[
 ]
 
 
+def check_plot_option(path: Path) -> None:
+    """``--plot``: before any work, a picture extension (else a usage error), a path
+    that can be written (else exit 3), and matplotlib installed."""
+    from ccc_cli.report.files import check_not_directory, check_output_path
+    from ccc_cli.report.plot import PLOT_SUFFIXES, check_plot_path
+
+    check_not_directory(path, option="--plot")
+    if path.suffix.lower() in PLOT_SUFFIXES:
+        check_output_path(path, option="--plot")
+    check_plot_path(path)
+
+
 # The years a --from/--to/--time/--start may name.
 FIRST_YEAR = 1900
 LAST_YEAR = 2999

@@ -11,7 +11,14 @@ import typer
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
 from ccc_cli.cli.output import print_json
-from ccc_cli.cli.shared_options import ByKey, DebugOption, FormatOption, OutputFormat, PlotOption
+from ccc_cli.cli.shared_options import (
+    ByKey,
+    DebugOption,
+    FormatOption,
+    OutputFormat,
+    PlotOption,
+    check_plot_option,
+)
 from ccc_cli.errors import UsageError
 
 
@@ -87,7 +94,7 @@ def size(
     from ccc_cli.engine.sizing import size_plan
     from ccc_cli.report.common import stdout_console
     from ccc_cli.report.files import check_table_path, write_table
-    from ccc_cli.report.plot import check_plot_path, plot_curve
+    from ccc_cli.report.plot import plot_curve
     from ccc_cli.report.size import curve_frame_rows, render_size, size_document
 
     if not math.isfinite(headroom):
@@ -95,7 +102,7 @@ def size(
     if curve_out is not None:
         check_table_path(curve_out, option="--curve-out")
     if plot is not None:
-        check_plot_path(plot)
+        check_plot_option(plot)
     callset = load(load_request)
     result = size_plan(
         callset,
