@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     BAD_INPUT = 3
     INTERNAL = 70
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class CccError(Exception):

@@ -10,7 +10,12 @@ final flush of stdout.
 from __future__ import annotations
 
 import errno
+import gzip
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +23,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from ccc_cli.cli.app import app
-from ccc_cli.errors import ExitCode, OutputError, UsageError
+from ccc_cli.cli.funnel import MAX_MESSAGE, one_line
+from ccc_cli.errors import ExitCode, InputError, OutputError, UsageError
 from ccc_cli.options import LoadOptions, validate_tz
 from ccc_cli.report.atomic import atomic_path, write_failure
 
@@ -405,3 +411,193 @@ def test_write_failure_reads_the_errno_of_library_errors(tmp_path: Path) -> None
     assert write_failure(arrow, path) is not None
     assert write_failure(ValueError("not an OS error"), path) is None
     assert write_failure(KeyboardInterrupt(), path) is None
+
+
+# --- 70: nothing escapes the funnel, and every message is one line -------------------
+def test_exit_70_rust_panic_is_an_internal_error(
+    runner: CliRunner, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def panic(*args: object, **kwargs: object) -> None:
+        raise pl.exceptions.PanicException("index out of bounds\nnote: run with RUST_BACKTRACE")
+
+    assert not issubclass(pl.exceptions.PanicException, Exception)
+    monkeypatch.setattr("ccc_cli.engine.sweep.compute_peaks", panic)
+    r = runner.invoke(app, ["peak", str(example), "-q"])
+    assert r.exit_code == ExitCode.INTERNAL, r.output
+    assert r.stderr == (
+        "ccc: internal error: PanicException: index out of bounds\\nnote: run with "
+        "RUST_BACKTRACE (rerun with --debug for the traceback)\n"
+    )
+    r = runner.invoke(app, ["peak", str(example), "-q", "--debug"])
+    assert r.exit_code == ExitCode.INTERNAL
+    assert "Traceback" in r.stderr
+
+
+def test_exit_70_any_base_exception(
+    runner: CliRunner, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Odd(BaseException):
+        pass
+
+    def odd(*args: object, **kwargs: object) -> None:
+        raise Odd("strange")
+
+    monkeypatch.setattr("ccc_cli.engine.sweep.compute_peaks", odd)
+    r = runner.invoke(app, ["peak", str(example), "-q"])
+    assert r.exit_code == ExitCode.INTERNAL, r.output
+    assert r.stderr.startswith("ccc: internal error: Odd: strange")
+    assert len(r.stderr.splitlines()) == 1
+
+
+def test_messages_with_newlines_and_bytes_stay_one_line(
+    runner: CliRunner, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file name with a newline, raw bytes decoded with surrogateescape, a terminal
+    # escape, and far too much of it.
+    garbage = b"PAR1\x15\x00\xff\xfe\r\n\x1b[2J".decode("utf-8", "surrogateescape")
+
+    def bad(*args: object, **kwargs: object) -> None:
+        raise InputError(f"data\nfile.csv: columns: {garbage}" + "x" * 2000, hint="a\nb")
+
+    monkeypatch.setattr("ccc_cli.engine.sweep.compute_peaks", bad)
+    r = runner.invoke(app, ["peak", str(example), "-q"])
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    error, hint = error_lines(r.stderr)
+    assert error.startswith(
+        "ccc: error: data\\nfile.csv: columns: PAR1\\x15\\x00\\xff\\xfe\\r\\n\\x1b[2Jxxx"
+    )
+    assert error.endswith("...")
+    assert len(error) <= len("ccc: error: ") + MAX_MESSAGE + 3
+    assert hint == "hint: a\\nb"
+    assert "\x1b" not in r.stderr
+
+
+def test_a_compressed_parquet_file_gives_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    # A .parquet.gz is read as text: its error once quoted binary over several lines.
+    raw = tmp_path / "calls.parquet"
+    pl.DataFrame(
+        {"call_id": ["a"] * 50, "start": [f"2026-01-01 {i:02}" for i in range(50)]}
+    ).write_parquet(raw)
+    packed = tmp_path / "calls.parquet.gz"
+    packed.write_bytes(gzip.compress(raw.read_bytes()))
+    r = runner.invoke(app, ["peak", str(packed), "-q"])
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    for line in r.stderr.splitlines():
+        assert len(line) <= len("ccc: error: ") + MAX_MESSAGE + 3
+        assert line.isprintable()
+    assert len(r.stderr.splitlines()) <= 2
+    assert r.stderr.startswith("ccc: error: ")
+
+
+def test_one_line() -> None:
+    assert one_line("plain café, tiếng Việt") == "plain café, tiếng Việt"
+    assert one_line("a\r\nb\tc\x00\x7f") == "a\\r\\nb\\tc\\x00\\x7f"
+    assert one_line("\udcff\u202e\u2028") == "\\xff\\u202e\\u2028"
+    assert one_line("x" * 1000) == "x" * MAX_MESSAGE + "..."
+    # An escape is never cut in half.
+    assert one_line("x" * (MAX_MESSAGE - 2) + "\n") == "x" * (MAX_MESSAGE - 2) + "\\n"
+    assert one_line("x" * (MAX_MESSAGE - 1) + "\n") == "x" * (MAX_MESSAGE - 1) + "..."
+
+
+# --- 130, 143 and broken pipes: a real process --------------------------------------
+def _ccc(*args: str, cwd: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **ENV}
+    return subprocess.Popen(
+        [sys.executable, "-m", "ccc_cli", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+def _wait_for_temp_file(proc: subprocess.Popen[bytes], directory: Path) -> None:
+    """Wait until ``proc`` is writing its output (its temporary file exists)."""
+    deadline = time.monotonic() + 60
+    while not temp_files(directory):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no temporary file appeared"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGTERM, ExitCode.TERMINATED, "ccc: terminated"),
+        (signal.SIGINT, ExitCode.INTERRUPTED, "ccc: interrupted"),
+    ],
+)
+@pytest.mark.parametrize("name", ["big.csv", "big.parquet"])
+def test_exit_143_and_130_signal_while_writing_leaves_no_temp_file(
+    tmp_path: Path, signum: int, code: int, line: str, name: str
+) -> None:
+    proc = _ccc("generate", "-o", name, "--rows", "5000000", cwd=tmp_path)
+    _wait_for_temp_file(proc, tmp_path)
+    time.sleep(0.2)  # well inside the writing
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert err.decode() == line + "\n"
+    assert out == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _write_example(tmp_path: Path) -> Path:
+    path = tmp_path / "example.csv"
+    path.write_text(EXAMPLE)
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["series", "{example}", "--every", "1s"],  # a Rich table
+        ["series", "{example}", "--every", "1s", "--format", "json"],  # print_json
+        ["peak", "{example}"],
+        ["--help"],  # Typer's own output
+    ],
+)
+def test_exit_0_reader_of_the_pipe_gone_before_any_output(tmp_path: Path, args: list[str]) -> None:
+    example = _write_example(tmp_path)
+    proc = _ccc(*[a.format(example=example) for a in args], cwd=tmp_path)
+    assert proc.stdout is not None
+    proc.stdout.close()  # `| true`: the reader exits before ccc writes a byte
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == ExitCode.OK, err
+    assert err == b""
+
+
+def test_exit_0_reader_of_the_pipe_gone_after_one_line(tmp_path: Path) -> None:
+    # `ccc series ... --format json | head -1`: far more JSON than the pipe holds, so
+    # ccc is blocked writing when the reader goes, with more of it buffered.
+    example = _write_example(tmp_path)
+    proc = _ccc("series", str(example), "--every", "1s", "--format", "json", cwd=tmp_path)
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == b"{\n"
+    proc.stdout.close()
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == ExitCode.OK, err
+    assert err == b""
+
+
+def test_broken_pipe_in_process_is_quiet(
+    runner: CliRunner, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr("ccc_cli.cli.peak.print_json", gone)
+    r = runner.invoke(app, ["peak", str(example), "-q", "--format", "json"])
+    assert r.exit_code == ExitCode.OK, r.output
+    assert r.stderr == ""
+
+
+def test_every_exit_code_is_tested() -> None:
+    tested = {
+        name.split("_")[2]
+        for name in globals()
+        if name.startswith("test_exit_") and name.split("_")[2].isdigit()
+    }
+    tested |= {"130"}  # with 143, in test_exit_143_and_130_...
+    assert {str(int(code)) for code in ExitCode} <= tested
