@@ -200,6 +200,31 @@ def test_exit_2_generate_option_ranges(runner: CliRunner, tmp_path: Path, args: 
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "error", "hint"),
+    [
+        (["peak", "{example}", "--colour"], "no such option: --colour", "ccc peak --help"),
+        (
+            ["check", "{example}", "--limit", "0"],
+            "invalid value for '--limit': ",  # the rest is Typer's wording
+            "ccc check --help",
+        ),
+        (["peak"], "missing argument 'PATH'", "ccc peak --help"),
+        (["at", "{example}"], "missing option '--time' / '-t'", "ccc at --help"),
+        (["nosuch"], "no such command 'nosuch'", "ccc --help"),
+        (["--bogus"], "no such option: --bogus", "ccc --help"),
+    ],
+)
+def test_exit_2_typer_usage_errors_are_one_line(
+    runner: CliRunner, example: Path, args: list[str], error: str, hint: str
+) -> None:
+    r = runner.invoke(app, [a.format(example=example) for a in args])
+    assert r.exit_code == ExitCode.USAGE, r.output
+    error_line, hint_line = error_lines(r.stderr)
+    assert error_line.startswith(f"ccc: error: {error}")
+    assert hint_line == f"hint: see '{hint}'"
+
+
 # --- 3: outputs that cannot be written, checked before any work ---------------------
 # (command, arguments before the output path, the output option, a good file name)
 OUTPUTS = [

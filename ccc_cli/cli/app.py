@@ -17,6 +17,7 @@ import typer
 from ccc_cli import __version__
 from ccc_cli.cli import analyze, at, breaches, check, generate, inspect, peak, series, size
 from ccc_cli.cli.funnel import report, set_debug
+from ccc_cli.cli.group import CccGroup
 from ccc_cli.cli.output import flush_stdout, silence_stdout
 from ccc_cli.cli.signals import install_signal_handlers
 from ccc_cli.errors import ExitCode
@@ -30,6 +31,7 @@ app = typer.Typer(
     name="ccc",
     help="Concurrent calls from call detail records: exact peaks and plan limits.",
     epilog=EPILOG,
+    cls=CccGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
