@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     BAD_INPUT = 3
     INTERNAL = 70
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class CccError(Exception):
@@ -42,6 +43,14 @@ class UsageError(CccError):
 class InputError(CccError):
     """The input cannot be used: missing or unreadable file, missing column, bad config,
     or invalid rows under ``--strict``."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class OutputError(CccError):
+    """An output file cannot be written: its directory is missing or read-only, the path
+    is a directory, or writing failed (disk full, no permission, ...). Exits 3, like
+    bad input: the run cannot go on with what it was given."""
 
     exit_code = ExitCode.BAD_INPUT
 

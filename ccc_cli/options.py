@@ -5,6 +5,7 @@ The CLI (and a ``--config`` TOML file) produce these; the core never sees raw fl
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from ccc_cli.errors import InputError, UsageError
 from ccc_cli.schema import CALL_TYPES, INPUT_FIELDS
@@ -21,6 +22,7 @@ EpochUnit = Literal["auto", "s", "ms", "us", "ns"]
 DurationUnit = Literal["s", "ms"]
 
 DEFAULT_MAX_DURATION_S = 24 * 3600.0
+MAX_MAX_DURATION_S = 100 * 365 * 86400.0
 # The window of plausible call times: a time outside it is a sentinel or a misread.
 PLAUSIBLE_SINCE: Final = datetime(1970, 1, 1, tzinfo=UTC)
 PLAUSIBLE_UNTIL: Final = datetime(2100, 1, 1, tzinfo=UTC)
@@ -130,15 +132,56 @@ class LoadOptions:
             )
 
 
+# The longest IANA name is 32 characters (America/Argentina/ComodRivadavia); a much
+# longer --tz is a mistake, and the file system would answer it with ENAMETOOLONG.
+_MAX_TZ_NAME = 64
+
+
 def validate_tz(name: str) -> str:
-    """Return ``name`` if it is a known IANA zone, else raise a usage error."""
+    """Return ``name`` if both zoneinfo and Polars know it as a time zone, else raise a
+    usage error.
+
+    ``zoneinfo`` alone is not enough: it opens any file under the zone directory
+    (``localtime``, ``posixrules``) and raises whatever the file system says for other
+    names (``IsADirectoryError`` for ``Asia``, ``ENAMETOOLONG``, ``ValueError`` for a
+    path), while Polars (chrono-tz) knows only the IANA names.
+    """
+    shown = repr(name) if len(name) <= 40 else f"{name[:40]!r}... ({len(name):,} characters)"
+    if not name.strip():
+        raise UsageError(
+            "empty time zone",
+            hint="use an IANA name such as Europe/Paris, or leave --tz out for UTC",
+        )
+    if len(name) > _MAX_TZ_NAME or not _known_zone(name):
+        raise UsageError(f"unknown time zone {shown}", hint=_tz_hint(name))
+    return name
+
+
+@functools.lru_cache(maxsize=64)
+def _known_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        close = sorted(z for z in available_timezones() if z.lower() == name.lower())
-        hint = f"did you mean {close[0]}?" if close else "use an IANA name such as Europe/Paris"
-        raise UsageError(f"unknown time zone {name!r}", hint=hint) from None
-    return name
+    except Exception:  # ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError...
+        return False
+    import polars as pl
+
+    try:
+        pl.Series([datetime(2000, 1, 1)]).dt.replace_time_zone(name)
+    except (Exception, pl.exceptions.PanicException):
+        return False
+    return True
+
+
+def _tz_hint(name: str) -> str:
+    zones = available_timezones()
+    close = sorted(z for z in zones if z.lower() == name.lower() and z != name)
+    if close and _known_zone(close[0]):
+        return f"did you mean {close[0]}?"
+    region = sorted(z for z in zones if z.lower().startswith(name.lower().rstrip("/") + "/"))
+    example = next((z for z in region if _known_zone(z)), None)
+    if example is not None and name.strip("/"):
+        return f"{name.strip('/')} is a region: name a zone in it, e.g. {example}"
+    return "use an IANA name such as Europe/Paris"
 
 
 _TYPE_MAP_ITEM = re.compile(r"^\s*([A-Za-z_]+)\s*=\s*(.*?)\s*$")
@@ -194,6 +237,12 @@ def parse_max_duration(text: str) -> float | None:
     if text.strip().lower() in {"0", "none", "off"}:
         return None
     seconds = parse_duration(text, option="--max-duration")
+    if seconds > MAX_MAX_DURATION_S:
+        # Beyond this the limit would overflow the microsecond times it is compared with.
+        raise UsageError(
+            f"bad --max-duration value {text!r}: longer than 100 years",
+            hint="use 0 or none for no limit",
+        )
     return None if seconds == 0 else seconds
 
 

@@ -7,18 +7,18 @@ from typing import Annotated
 import typer
 
 from ccc_cli.cli.breaches import FailOnBreachOption
-from ccc_cli.cli.common import (
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import (
     DebugOption,
     FormatOption,
     LimitOption,
     LimitsFileOption,
-    LoadRequest,
     OutputFormat,
     PlotOption,
-    load,
-    print_json,
+    check_plot_option,
     resolve_limits,
-    with_load_options,
 )
 from ccc_cli.errors import CheckFailed
 
@@ -54,12 +54,12 @@ def analyze(
     from ccc_cli.engine.series import parse_every
     from ccc_cli.report.analyze import analysis_document, render_analysis
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.plot import check_plot_path, plot_series
+    from ccc_cli.report.plot import plot_series
 
     limits = resolve_limits(limit, limits_file, required=False)
     width = None if every is None else parse_every(every)
     if plot is not None:
-        check_plot_path(plot)
+        check_plot_option(plot)
     callset = load(load_request)
     result = run(callset, limits=limits, every=width)
     if plot is not None:

@@ -6,16 +6,10 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
-    DebugOption,
-    FormatOption,
-    LoadRequest,
-    OutputFormat,
-    load,
-    parse_instant,
-    print_json,
-    with_load_options,
-)
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import DebugOption, FormatOption, OutputFormat, parse_instant
 from ccc_cli.errors import UsageError
 
 

@@ -7,17 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import (
     DebugOption,
     FormatOption,
     LimitOption,
     LimitsFileOption,
-    LoadRequest,
     OutputFormat,
-    load,
-    print_json,
     resolve_limits,
-    with_load_options,
 )
 from ccc_cli.errors import CheckFailed
 

@@ -10,13 +10,14 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
+from ccc_cli.cli.funnel import error_funnel, set_debug
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import (
+    FIRST_YEAR,
+    LAST_YEAR,
     DebugOption,
     FormatOption,
     OutputFormat,
-    error_funnel,
-    print_json,
-    set_debug,
 )
 from ccc_cli.errors import UsageError
 
@@ -28,6 +29,11 @@ def _parse_start(text: str) -> datetime:
         raise UsageError(
             f"bad --start {text!r}", hint="use an ISO date such as 2026-01-05"
         ) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise UsageError(
+            f"bad --start {text!r}: out of range",
+            hint=f"give a date between the years {FIRST_YEAR} and {LAST_YEAR}",
+        )
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -42,7 +48,9 @@ def generate(
         ),
     ],
     rows: Annotated[int, typer.Option("--rows", help="Rows to write (all kinds).", min=1)] = 10_000,
-    days: Annotated[int, typer.Option("--days", help="Days the calls span.", min=1)] = 7,
+    days: Annotated[
+        int, typer.Option("--days", help="Days the calls span (up to 36,500).", min=1, max=36_500)
+    ] = 7,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 0,
     start: Annotated[
         str,
@@ -50,7 +58,9 @@ def generate(
             "--start", help="First day, an ISO date (days are local to Asia/Ho_Chi_Minh)."
         ),
     ] = "2026-01-05",
-    accounts: Annotated[int, typer.Option("--accounts", help="Customer accounts.", min=1)] = 6,
+    accounts: Annotated[
+        int, typer.Option("--accounts", help="Customer accounts.", min=1, max=1_000_000)
+    ] = 6,
     clean: Annotated[
         bool,
         typer.Option(
@@ -73,7 +83,8 @@ def generate(
     set_debug(debug)
     with error_funnel():
         from ccc_cli.report.common import stderr_console
-        from ccc_cli.synth.generate import GenerateOptions, write_generated
+        from ccc_cli.report.files import check_not_directory, check_output_path
+        from ccc_cli.synth.generate import GenerateOptions, output_format, write_generated
 
         options = GenerateOptions(
             rows=rows,
@@ -83,8 +94,9 @@ def generate(
             accounts=accounts,
             clean=clean,
         )
-        if not output.parent.exists():
-            raise UsageError(f"--output {output}: directory {output.parent} does not exist")
+        check_not_directory(output, option="--output")
+        output_format(output)
+        check_output_path(output, option="--output")
         if sys.stderr.isatty():
             with stderr_console().status(f"writing {rows:,} rows to {output}"):
                 summary = write_generated(output, options)

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
-from ccc_cli.cli.common import (
-    ByKey,
-    DebugOption,
-    FormatOption,
-    LoadRequest,
-    OutputFormat,
-    load,
-    print_json,
-    with_load_options,
-)
-
-ByOption = Annotated[ByKey | None, typer.Option("--by", help="Also give the figures per account.")]
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import ByKey, ByOption, DebugOption, FormatOption, OutputFormat
 
 
 @with_load_options

@@ -7,23 +7,21 @@ from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import (
     ByKey,
+    ByOption,
     DebugOption,
     FormatOption,
     LimitOption,
-    LoadRequest,
     OutputFormat,
     PlotOption,
-    load,
+    check_plot_option,
     parse_instant,
-    print_json,
-    with_load_options,
 )
-from ccc_cli.cli.peak import ByOption
 from ccc_cli.errors import UsageError
-
-SERIES_SUFFIXES = (".csv", ".parquet", ".json")
 
 
 @with_load_options
@@ -73,7 +71,8 @@ def series(
     """
     from ccc_cli.engine.series import compute_series, parse_every
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.plot import check_plot_path, plot_series
+    from ccc_cli.report.files import check_table_path
+    from ccc_cli.report.plot import plot_series
     from ccc_cli.report.series import render_series, series_document, write_series
 
     width = parse_every(every)
@@ -83,12 +82,9 @@ def series(
     if since is not None and until is not None and until <= since:
         raise UsageError("--to must be after --from")
     if output is not None:
-        if output.suffix.lower() not in SERIES_SUFFIXES:
-            raise UsageError(f"--output {output}: use .csv, .parquet or .json")
-        if not output.parent.exists():
-            raise UsageError(f"--output {output}: directory {output.parent} does not exist")
+        check_table_path(output, option="--output")
     if plot is not None:
-        check_plot_path(plot)
+        check_plot_option(plot)
 
     callset = load(load_request)
     if callset.tz != tz:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ccc_cli.cli.common import (
+from ccc_cli.cli.input_options import LoadRequest, with_load_options
+from ccc_cli.cli.loading import load
+from ccc_cli.cli.output import print_json
+from ccc_cli.cli.shared_options import (
     ByKey,
     DebugOption,
     FormatOption,
-    LoadRequest,
     OutputFormat,
     PlotOption,
-    load,
-    print_json,
-    with_load_options,
+    check_plot_option,
 )
+from ccc_cli.errors import UsageError
 
 
 @with_load_options
@@ -92,13 +94,15 @@ def size(
     from ccc_cli.engine.sizing import size_plan
     from ccc_cli.report.common import stdout_console
     from ccc_cli.report.files import check_table_path, write_table
-    from ccc_cli.report.plot import check_plot_path, plot_curve
+    from ccc_cli.report.plot import plot_curve
     from ccc_cli.report.size import curve_frame_rows, render_size, size_document
 
+    if not math.isfinite(headroom):
+        raise UsageError(f"bad --headroom {headroom}", hint="give a share, e.g. 0.1 for 10%")
     if curve_out is not None:
         check_table_path(curve_out, option="--curve-out")
     if plot is not None:
-        check_plot_path(plot)
+        check_plot_option(plot)
     callset = load(load_request)
     result = size_plan(
         callset,

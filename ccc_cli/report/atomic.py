@@ -1,18 +1,24 @@
 """Atomic file writes: write to a temporary sibling, then rename onto the target.
 
 A reader never sees a half-written output file, and a failed or interrupted write
-leaves the previous file (if any) untouched and no temporary file behind.
+leaves the previous file (if any) untouched and no temporary file behind. A write that
+fails for a reason of the machine's (disk full, no permission, the directory gone) is
+raised as :class:`~ccc_cli.errors.OutputError` naming the file, not as a bare OSError.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path"]
+from ccc_cli.errors import OutputError
+
+__all__ = ["atomic_path", "write_failure"]
 
 
 def _default_mode() -> int:
@@ -48,24 +54,68 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     Raises
     ------
-    OSError
-        If the temporary file cannot be created (missing directory, no permission) or
-        the rename fails. Any exception raised inside the ``with`` block propagates
-        after the temporary file has been removed.
+    OutputError
+        If the temporary file cannot be created (missing directory, no permission),
+        writing it fails (an ``OSError`` inside the ``with`` block: disk full, ...) or
+        the rename fails.
+
+    Any other exception raised inside the ``with`` block (``KeyboardInterrupt``
+    included) propagates unchanged. On every failure the temporary file is removed.
     """
     path = Path(path)
     suffix = "".join(path.suffixes)
     stem = path.name[: len(path.name) - len(suffix)] if suffix else path.name
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".tmp{suffix}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".tmp{suffix}", dir=path.parent)
+        tmp = Path(tmp_name)
+        os.close(fd)
         # Keep the mode of a file we replace; otherwise what a plain open() would give.
         mode = path.stat().st_mode & 0o7777 if path.is_file() else _default_mode()
         tmp.chmod(mode)
         yield tmp
         tmp.replace(path)
-    except BaseException:
-        # BaseException: KeyboardInterrupt must not leave a stray temporary file either.
-        tmp.unlink(missing_ok=True)
+        tmp = None
+    except BaseException as exc:
+        # BaseException: an interrupt (Ctrl-C, SIGTERM) must not leave a stray temporary
+        # file either.
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        failure = write_failure(exc, path)
+        if failure is not None:
+            raise failure from exc
         raise
+
+
+# Polars and Arrow report an OS error inside their own exception types, with the errno
+# in the message: "... (os error 28)", "[Errno 28] ...", "[errno 28] ...".
+_ERRNO_IN_MESSAGE = re.compile(r"os error (\d+)|\[errno (\d+)\]", re.IGNORECASE)
+
+_HINTS = {
+    errno.ENOSPC: "free some space on the device, or write the file elsewhere",
+    errno.EDQUOT: "free some space within your quota, or write the file elsewhere",
+    errno.EACCES: "choose a directory you can write to",
+    errno.EPERM: "choose a directory you can write to",
+    errno.EROFS: "choose a directory on a writable file system",
+    errno.EISDIR: "name a file, not a directory",
+    errno.ENOENT: "create the directory first, or choose another path",
+    errno.ENOTDIR: "create the directory first, or choose another path",
+}
+
+
+def write_failure(exc: BaseException, path: Path) -> OutputError | None:
+    """The :class:`OutputError` for ``exc`` raised while writing ``path``, if ``exc`` is
+    an operating-system error (an ``OSError``, or a library error carrying an errno);
+    ``None`` for anything else (a bug, an interrupt)."""
+    if not isinstance(exc, Exception) or isinstance(exc, OutputError):
+        return None
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code is None:
+        match = _ERRNO_IN_MESSAGE.search(str(exc))
+        if match is not None:
+            code = int(match.group(1) or match.group(2))
+        elif not isinstance(exc, OSError):
+            return None
+    reason = os.strerror(code).lower() if code else (str(exc) or type(exc).__name__)
+    return OutputError(f"cannot write {path}: {reason}", hint=_HINTS.get(code or 0))

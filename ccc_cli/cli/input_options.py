@@ -1,0 +1,308 @@
+"""The input options every loading command takes, as one table of data, and
+:func:`with_load_options`, which gives them to a command as a :class:`LoadRequest`.
+
+Adding an input option is one row in :data:`INPUT_OPTIONS` (and, if the core needs it,
+a field of :class:`~ccc_cli.options.LoadOptions` set in :func:`build_load_options`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+
+from ccc_cli.cli.funnel import error_funnel, set_debug
+from ccc_cli.errors import UsageError
+from ccc_cli.options import LoadOptions, parse_max_duration, parse_type_map, read_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+COLUMNS_PANEL = "Input columns"
+TIME_PANEL = "Input times"
+INPUT_PANEL = "Input"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadRequest:
+    """Parsed input options of a command."""
+
+    paths: list[str]
+    options: LoadOptions
+    rejects: Path | None
+    strict: bool
+    quiet: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InputOption:
+    """One input option: its parameter name, flags, help, help panel and kind.
+
+    ``text`` and ``path`` options take a value (``None`` when not given); ``flag``
+    options are booleans (``False`` when not given).
+    """
+
+    name: str
+    flags: tuple[str, ...]
+    help: str
+    panel: str
+    kind: Literal["text", "path", "flag"] = "text"
+    metavar: str = "NAME"
+
+
+INPUT_OPTIONS: tuple[InputOption, ...] = (
+    InputOption(
+        "preset",
+        ("--preset",),
+        "Input format: auto (detect, default), stringee, stringeex, stringeex_vi, "
+        "twilio, asterisk, freeswitch, cucm, connect or generic. Column flags win.",
+        INPUT_PANEL,
+    ),
+    InputOption(
+        "config",
+        ("--config",),
+        "TOML file with any of these input options (flags win).",
+        INPUT_PANEL,
+        kind="path",
+        metavar="FILE",
+    ),
+    InputOption(
+        "start_col",
+        ("--start-col",),
+        "Column with the call start (creation, ring time included).",
+        COLUMNS_PANEL,
+    ),
+    InputOption("end_col", ("--end-col",), "Column with the call end.", COLUMNS_PANEL),
+    InputOption(
+        "answer_col",
+        ("--answer-col",),
+        "Column with the answer (connect) time (empty or 0: not answered).",
+        COLUMNS_PANEL,
+    ),
+    InputOption(
+        "duration_col",
+        ("--duration-col",),
+        "Column with the duration (used where the end is empty or absent).",
+        COLUMNS_PANEL,
+    ),
+    InputOption(
+        "duration_unit",
+        ("--duration-unit",),
+        "Unit of the duration column: s (default) or ms.",
+        COLUMNS_PANEL,
+        metavar="s|ms",
+    ),
+    InputOption("type_col", ("--type-col",), "Column with the call type.", COLUMNS_PANEL),
+    InputOption(
+        "type_map",
+        ("--type-map",),
+        "Raw values per type, e.g. 'inbound=IN,incoming;outbound=OUT'.",
+        COLUMNS_PANEL,
+        metavar="MAP",
+    ),
+    InputOption("id_col", ("--id-col",), "Column with the call id.", COLUMNS_PANEL),
+    InputOption(
+        "group_col",
+        ("--group-col",),
+        "Column whose shared value makes rows legs of one call.",
+        COLUMNS_PANEL,
+    ),
+    InputOption(
+        "parent_col",
+        ("--parent-col",),
+        "Column naming the parent call's id (a leg joins its parent).",
+        COLUMNS_PANEL,
+    ),
+    InputOption(
+        "account_col", ("--account-col",), "Column with the customer account.", COLUMNS_PANEL
+    ),
+    InputOption(
+        "status_col",
+        ("--status-col",),
+        "Column with the call status (REACH_PLAN_LIMIT rows never occupied capacity).",
+        COLUMNS_PANEL,
+    ),
+    InputOption(
+        "tz",
+        ("--tz",),
+        "IANA time zone of naive times and of every time shown (default UTC).",
+        TIME_PANEL,
+        metavar="ZONE",
+    ),
+    InputOption(
+        "epoch_unit",
+        ("--epoch-unit",),
+        "Unit of numeric times: auto (by magnitude, default), s, ms, us, ns.",
+        TIME_PANEL,
+        metavar="UNIT",
+    ),
+    InputOption(
+        "time_format",
+        ("--time-format",),
+        "strftime format of text times, e.g. '%d/%m/%Y %H:%M:%S'.",
+        TIME_PANEL,
+        metavar="FMT",
+    ),
+    InputOption(
+        "max_duration",
+        ("--max-duration",),
+        "Longer calls are invalid (too_long); default 24h, 0 = no limit.",
+        TIME_PANEL,
+        metavar="DUR",
+    ),
+    InputOption(
+        "no_header",
+        ("--no-header",),
+        "Text files have no header line (columns are column_1, column_2, ...).",
+        INPUT_PANEL,
+        kind="flag",
+    ),
+    InputOption(
+        "encoding",
+        ("--encoding",),
+        "Text encoding of text files (default UTF-8, Latin-1 if not valid UTF-8).",
+        INPUT_PANEL,
+    ),
+    InputOption(
+        "separator",
+        ("--separator",),
+        "Field separator of text files (default: sniffed; tab for .tsv).",
+        INPUT_PANEL,
+        metavar="CHAR",
+    ),
+    InputOption(
+        "rejects",
+        ("--rejects",),
+        "Write invalid rows with reason, file and row to FILE (.csv/.parquet/.json).",
+        INPUT_PANEL,
+        kind="path",
+        metavar="FILE",
+    ),
+    InputOption("strict", ("--strict",), "Exit 3 if any row is invalid.", INPUT_PANEL, kind="flag"),
+    InputOption(
+        "quiet", ("--quiet", "-q"), "No progress or notes on stderr.", INPUT_PANEL, kind="flag"
+    ),
+)
+
+PATHS_ARGUMENT = Annotated[
+    list[str],
+    typer.Argument(
+        help="CDR files, directories or glob patterns (.csv, .csv.gz, .tsv, .parquet).",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+
+# Column flags and the logical input field each names (ccc_cli.schema.INPUT_FIELDS).
+COLUMN_FLAGS = {
+    "start_col": "start",
+    "end_col": "end",
+    "answer_col": "answer",
+    "duration_col": "duration",
+    "type_col": "call_type",
+    "id_col": "call_id",
+    "group_col": "group",
+    "parent_col": "parent",
+    "account_col": "account",
+    "status_col": "status",
+}
+
+
+def _parameter(option: InputOption) -> inspect.Parameter:
+    """The keyword-only parameter Typer reads ``option`` from."""
+    if option.kind == "flag":
+        info = typer.Option(*option.flags, help=option.help, rich_help_panel=option.panel)
+        annotation: Any = Annotated[bool, info]
+        default: Any = False
+    else:
+        info = typer.Option(
+            *option.flags,
+            help=option.help,
+            rich_help_panel=option.panel,
+            metavar=option.metavar,
+            show_default=False,
+        )
+        value_type: Any = Path | None if option.kind == "path" else str | None
+        annotation = Annotated[value_type, info]
+        default = None
+    return inspect.Parameter(
+        option.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def build_load_options(values: dict[str, Any]) -> LoadOptions:
+    """Merge flags over a ``--config`` file into :class:`LoadOptions`."""
+    for option in INPUT_OPTIONS:
+        if option.kind != "flag" and values.get(option.name) == "":
+            # An empty value is a mistake (an unset shell variable), not "use the default".
+            flag = option.flags[0]
+            raise UsageError(f"empty {flag} value", hint=f"give a value, or leave {flag} out")
+    config: dict[str, Any] = {}
+    if values.get("config") is not None:
+        config = {k.replace("-", "_"): v for k, v in read_config(values["config"]).items()}
+    merged = {**config, **{k: v for k, v in values.items() if v is not None and v is not False}}
+    columns = {field: merged[flag] for flag, field in COLUMN_FLAGS.items() if merged.get(flag)}
+    kwargs: dict[str, Any] = {"columns": columns}
+    if merged.get("tz") is not None:
+        kwargs["tz"] = str(merged["tz"])
+    if merged.get("epoch_unit"):
+        kwargs["epoch_unit"] = str(merged["epoch_unit"]).lower()
+    if merged.get("duration_unit"):
+        kwargs["duration_unit"] = str(merged["duration_unit"]).lower()
+    if merged.get("time_format"):
+        kwargs["time_format"] = merged["time_format"]
+    if merged.get("type_map"):
+        kwargs["type_map"] = parse_type_map(merged["type_map"])
+    if merged.get("max_duration") is not None:
+        kwargs["max_duration_s"] = parse_max_duration(str(merged["max_duration"]))
+    if merged.get("no_header"):
+        kwargs["has_header"] = False
+    if merged.get("preset"):
+        kwargs["preset"] = str(merged["preset"]).strip().lower()
+    if merged.get("encoding"):
+        kwargs["encoding"] = str(merged["encoding"])
+    if merged.get("separator"):
+        sep = str(merged["separator"])
+        kwargs["separator"] = "\t" if sep in ("\\t", "tab", "TAB") else sep
+    return LoadOptions(**kwargs)
+
+
+def with_load_options(fn: F) -> F:
+    """Give a command the input arguments and options; it receives ``load_request``.
+
+    The command runs inside the error funnel.
+    """
+    sig = inspect.signature(fn, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "load_request"]
+    paths = inspect.Parameter(
+        "paths", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PATHS_ARGUMENT
+    )
+    params = [
+        paths,
+        *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own),
+        *(_parameter(option) for option in INPUT_OPTIONS),
+    ]
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs: Any) -> Any:
+        set_debug(bool(kwargs.get("debug")))
+        with error_funnel():
+            values = {option.name: kwargs.pop(option.name) for option in INPUT_OPTIONS}
+            request = LoadRequest(
+                paths=list(kwargs.pop("paths")),
+                rejects=values.pop("rejects"),
+                strict=values.pop("strict"),
+                quiet=values.pop("quiet"),
+                options=build_load_options(values),
+            )
+            return fn(load_request=request, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    if sig.return_annotation is not inspect.Signature.empty:
+        wrapper.__annotations__["return"] = sig.return_annotation
+    return wrapper  # type: ignore[return-value]

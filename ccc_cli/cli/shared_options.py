@@ -1,0 +1,112 @@
+"""Options that mean the same in every command that has them: ``--format``, ``--by``,
+``--debug``, ``--limit``/``--limits``, ``--plot``, and ``--from``/``--to``/``--time``
+instants."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ccc_cli.errors import UsageError
+
+
+class OutputFormat(StrEnum):
+    """``--format`` values."""
+
+    table = "table"
+    json = "json"
+
+
+class ByKey(StrEnum):
+    """``--by`` values."""
+
+    account = "account"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people, json for machines (stdout only)."),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the traceback of an error.", hidden=True)
+]
+ByOption = Annotated[ByKey | None, typer.Option("--by", help="Also give the figures per account.")]
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", min=1, help="The plan's concurrent-call limit (drawn on charts)."),
+]
+LimitsFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--limits",
+        help="Per-account limits: CSV account_id,limit (a 'default' row) or TOML.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+PlotOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        help="Also draw the chart to FILE (.png or .svg; needs pip install 'ccc-cli[plot]').",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
+def check_plot_option(path: Path) -> None:
+    """``--plot``: before any work, a picture extension (else a usage error), a path
+    that can be written (else exit 3), and matplotlib installed."""
+    from ccc_cli.report.files import check_not_directory, check_output_path
+    from ccc_cli.report.plot import PLOT_SUFFIXES, check_plot_path
+
+    check_not_directory(path, option="--plot")
+    if path.suffix.lower() in PLOT_SUFFIXES:
+        check_output_path(path, option="--plot")
+    check_plot_path(path)
+
+
+# The years a --from/--to/--time/--start may name.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+
+
+def resolve_limits(limit: int | None, limits_file: Path | None, *, required: bool) -> Any:
+    """``--limit N`` or ``--limits FILE`` as :class:`~ccc_cli.engine.limits.Limits`."""
+    from ccc_cli.engine.limits import Limits, read_limits
+
+    if limit is not None and limits_file is not None:
+        raise UsageError("--limit and --limits cannot be combined", hint="give one or the other")
+    if limits_file is not None:
+        return read_limits(limits_file)
+    if limit is not None:
+        return Limits(total=limit)
+    if required:
+        raise UsageError("a limit is needed", hint="pass --limit N or --limits FILE")
+    return None
+
+
+def parse_instant(text: str, tz: str, *, option: str) -> Any:
+    """``--from``/``--to``/``--time``: an ISO date or date-time; without an offset, in
+    ``tz``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"bad {option} {text!r}",
+            hint="use an ISO date or time, e.g. 2026-11-20 or 2026-11-20T08:00",
+        ) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        # Far from any CDR, and near datetime's limits a window around it overflows.
+        raise UsageError(
+            f"bad {option} {text!r}: out of range",
+            hint=f"give a time between the years {FIRST_YEAR} and {LAST_YEAR}",
+        )
+    return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(tz))
