@@ -246,6 +246,18 @@ def parse_max_duration(text: str) -> float | None:
     return None if seconds == 0 else seconds
 
 
+def parse_plausible(text: str, *, option: str) -> datetime:
+    """``--plausible-since``/``--plausible-until``: an ISO date or date-time (UTC unless
+    it carries an offset)."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"bad {option} {text!r}", hint="use an ISO date, e.g. 1990-01-01"
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 # Keys a --config TOML file may hold (flag names with dashes or underscores).
 CONFIG_KEYS: Final = (
     "start-col",
@@ -264,6 +276,8 @@ CONFIG_KEYS: Final = (
     "epoch-unit",
     "time-format",
     "max-duration",
+    "plausible-since",
+    "plausible-until",
     "no-header",
     "separator",
     "preset",

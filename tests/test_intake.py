@@ -493,3 +493,12 @@ def test_a_header_alone_is_no_rows(tmp_path: Path, runner: CliRunner, data: byte
     doc = peak_json(runner, write(tmp_path / "header.csv", data))
     assert doc["rows"]["read"] == 0
     assert doc["peak"]["total"]["value"] == 0
+
+
+def test_plausible_window_flags(tmp_path: Path, runner: CliRunner) -> None:
+    path = write(tmp_path / "old.csv", (HEADER + "c1,1965-06-01 10:00,1965-06-01 11:00\n").encode())
+    assert peak_json(runner, path)["rows"]["invalid_reasons"]["implausible_time"] == 1
+    assert peak_json(runner, path, "--plausible-since", "1900-01-01")["rows"]["used"] == 1
+    r = runner.invoke(app, ["peak", path, "--plausible-until", "1900-01-01"])
+    assert r.exit_code == 2
+    assert r.stderr.startswith("ccc: error: --plausible-since must be before --plausible-until")

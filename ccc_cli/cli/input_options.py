@@ -18,7 +18,13 @@ import typer
 
 from ccc_cli.cli.funnel import error_funnel, set_debug
 from ccc_cli.errors import UsageError
-from ccc_cli.options import LoadOptions, parse_max_duration, parse_type_map, read_config
+from ccc_cli.options import (
+    LoadOptions,
+    parse_max_duration,
+    parse_plausible,
+    parse_type_map,
+    read_config,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -155,6 +161,20 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
         metavar="DUR",
     ),
     InputOption(
+        "plausible_since",
+        ("--plausible-since",),
+        "Starts and ends at or before this date are implausible_time (default 1970-01-01).",
+        TIME_PANEL,
+        metavar="DATE",
+    ),
+    InputOption(
+        "plausible_until",
+        ("--plausible-until",),
+        "Starts and ends from this date on are implausible_time (default 2100-01-01).",
+        TIME_PANEL,
+        metavar="DATE",
+    ),
+    InputOption(
         "no_header",
         ("--no-header",),
         "Text files have no header line (columns are column_1, column_2, ...).",
@@ -164,7 +184,7 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
     InputOption(
         "encoding",
         ("--encoding",),
-        "Text encoding of text files (default UTF-8, Latin-1 if not valid UTF-8).",
+        "Text encoding of text files (default: a BOM, else UTF-8 if valid, else cp1252).",
         INPUT_PANEL,
     ),
     InputOption(
@@ -265,6 +285,9 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
         kwargs["preset"] = str(merged["preset"]).strip().lower()
     if merged.get("encoding"):
         kwargs["encoding"] = str(merged["encoding"])
+    for name in ("plausible_since", "plausible_until"):
+        if merged.get(name):
+            kwargs[name] = parse_plausible(str(merged[name]), option="--" + name.replace("_", "-"))
     if merged.get("separator"):
         sep = str(merged["separator"])
         kwargs["separator"] = "\t" if sep in ("\\t", "tab", "TAB") else sep
