@@ -63,6 +63,9 @@ class LoadOptions:
     encoding
         Text encoding of text files; ``None`` decides per file (a byte-order mark, then
         UTF-8 if every byte is valid UTF-8, else cp1252 or Latin-1).
+    date_format
+        A strftime format of the date column (``columns["date"]``), whose start, end
+        and answer columns then hold times of day; ``None`` detects it.
     plausible_since, plausible_until
         Start and end times before ``plausible_since`` or from ``plausible_until`` on
         are invalid (``implausible_time``), as are sentinels such as ``0000-00-00`` and
@@ -80,6 +83,7 @@ class LoadOptions:
     separator: str | None = None
     preset: str = "auto"
     encoding: str | None = None
+    date_format: str | None = None
     plausible_since: datetime = PLAUSIBLE_SINCE
     plausible_until: datetime = PLAUSIBLE_UNTIL
 
@@ -87,11 +91,6 @@ class LoadOptions:
         for name in self.columns:
             if name not in INPUT_FIELDS:
                 raise UsageError(f"unknown input field {name!r}", hint=f"use {INPUT_FIELDS}")
-        if "group" in self.columns and "parent" in self.columns:
-            raise UsageError(
-                "--group-col and --parent-col cannot be combined",
-                hint="legs are linked either by a shared group value or by a parent id",
-            )
         if self.tz is not None:
             validate_tz(self.tz)
         from ccc_cli.normalize.presets import AUTO, PRESET_NAMES
@@ -276,6 +275,8 @@ CONFIG_KEYS: Final = (
     "epoch-unit",
     "time-format",
     "max-duration",
+    "date-col",
+    "date-format",
     "plausible-since",
     "plausible-until",
     "no-header",

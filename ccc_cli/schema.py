@@ -140,6 +140,8 @@ FIELD_ACCOUNT: Final = "account"
 FIELD_PARENT: Final = "parent"
 FIELD_GROUP: Final = "group"
 FIELD_STATUS: Final = "status"
+# A date column whose start, end and answer columns hold only times of day.
+FIELD_DATE: Final = "date"
 
 INPUT_FIELDS: Final[tuple[str, ...]] = (
     FIELD_CALL_ID,
@@ -152,6 +154,7 @@ INPUT_FIELDS: Final[tuple[str, ...]] = (
     FIELD_PARENT,
     FIELD_GROUP,
     FIELD_STATUS,
+    FIELD_DATE,
 )
 
 # Matched case-insensitively, ignoring spaces, dashes and underscores (see
@@ -221,6 +224,8 @@ ALIASES: Final[dict[str, tuple[str, ...]]] = {
     FIELD_PARENT: ("parent_call_id", "parent_call_sid", "parent_id", "parent_call_uuid"),
     FIELD_GROUP: ("leg_group", "group_id"),
     FIELD_STATUS: ("status", "call_status", "disposition", "end_reason", "hangup_cause"),
+    # Never found by name: a date column is only used when --date-col names it.
+    FIELD_DATE: (),
 }
 
 # Canonical *input* column names, as `ccc generate` writes them.

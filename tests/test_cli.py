@@ -162,9 +162,10 @@ def test_rejects_file_and_strict(runner: CliRunner, example: Path, tmp_path: Pat
         ),
         (["peak", "{ex}", "--rejects", "out.xlsx"], ExitCode.USAGE, "unsupported extension"),
         (
+            # Both links may apply (issue 12); a column that is not there is bad input.
             ["peak", "{ex}", "--group-col", "a", "--parent-col", "b"],
-            ExitCode.USAGE,
-            "cannot be combined",
+            ExitCode.BAD_INPUT,
+            "column 'a' (--group-col) not found",
         ),
         (["generate", "-o", "x.xlsx"], ExitCode.USAGE, "unsupported"),
         (["generate", "-o", "x.csv", "--start", "tomorrow"], ExitCode.USAGE, "bad --start"),

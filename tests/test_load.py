@@ -334,9 +334,10 @@ def test_group_column_links_legs_and_gaps_are_not_counted() -> None:
     assert compute_peaks(cs).total.value == 1
 
 
-def test_group_and_parent_flags_are_exclusive() -> None:
-    with pytest.raises(UsageError, match="cannot be combined"):
-        LoadOptions(columns={"group": "g", "parent": "p"})
+def test_group_and_parent_flags_combine() -> None:
+    # Both links apply (issue 12): see tests/test_exports.py for the counts.
+    options = LoadOptions(columns={"group": "g", "parent": "p"})
+    assert options.columns == {"group": "g", "parent": "p"}
 
 
 def test_input_columns_named_like_internal_ones() -> None:

@@ -539,3 +539,37 @@ def test_peak_table_output(runner: CliRunner) -> None:
     assert r.exit_code == 0, r.output
     assert "total" in r.stdout
     assert f"peak: {case.peak} calls at" in r.stdout
+
+
+def test_bank_call_centre_reads_with_a_date_column() -> None:
+    """Anonymous Bank, February 1999: a YYMMDD ``date`` column and service times of day.
+
+    The flags its SOURCE.md calls for: the service interval runs from ``ser_start`` for
+    ``ser_time`` seconds (a time past midnight wraps: ``ser_start 23:59:43`` plus 105 s
+    ends the next day). Checked against a count written here with the csv module: every
+    interval [date + ser_start, + ser_time), ends before starts at equal instants.
+    """
+    path = REALDATA / "anonymous_bank_feb1999" / "data_anonymous_bank_february.txt"
+    options = LoadOptions(columns={"date": "date", "start": "ser_start", "duration": "ser_time"})
+    calls = load_calls([path], options)
+    result = compute_peaks(calls)
+
+    events: list[tuple[datetime, int]] = []
+    with path.open(newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            day = datetime.strptime(row["date"], "%y%m%d").replace(tzinfo=UTC)
+            h, m, s = (int(x) for x in row["ser_start"].split(":"))
+            start = day + timedelta(hours=h, minutes=m, seconds=s)
+            end = start + timedelta(seconds=int(row["ser_time"]))
+            if end > start:
+                events += [(start, 1), (end, -1)]
+    events.sort(key=lambda e: (e[0], e[1]))
+    level = best = 0
+    best_at = None
+    for at, delta in events:
+        level += delta
+        if level > best:
+            best, best_at = level, at
+    assert (result.total.value, result.total.at) == (best, best_at)
+    assert best == 11  # SOURCE.md: 11 agents busy at once, first at 1999-02-08 13:53:20
+    assert best_at == datetime(1999, 2, 8, 13, 53, 20, tzinfo=UTC)

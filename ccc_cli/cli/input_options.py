@@ -114,13 +114,19 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
     InputOption(
         "group_col",
         ("--group-col",),
-        "Column whose shared value makes rows legs of one call.",
+        "Column whose shared value makes rows legs of one call (a,b: several together).",
         COLUMNS_PANEL,
     ),
     InputOption(
         "parent_col",
         ("--parent-col",),
         "Column naming the parent call's id (a leg joins its parent).",
+        COLUMNS_PANEL,
+    ),
+    InputOption(
+        "date_col",
+        ("--date-col",),
+        "Column with the date when the start/end columns hold only times of day.",
         COLUMNS_PANEL,
     ),
     InputOption(
@@ -159,6 +165,13 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
         "Longer calls are invalid (too_long); default 24h, 0 = no limit.",
         TIME_PANEL,
         metavar="DUR",
+    ),
+    InputOption(
+        "date_format",
+        ("--date-format",),
+        "strftime format of the --date-col values, e.g. '%y%m%d' (default: detected).",
+        TIME_PANEL,
+        metavar="FMT",
     ),
     InputOption(
         "plausible_since",
@@ -229,6 +242,7 @@ COLUMN_FLAGS = {
     "parent_col": "parent",
     "account_col": "account",
     "status_col": "status",
+    "date_col": "date",
 }
 
 
@@ -275,6 +289,8 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
         kwargs["duration_unit"] = str(merged["duration_unit"]).lower()
     if merged.get("time_format"):
         kwargs["time_format"] = merged["time_format"]
+    if merged.get("date_format"):
+        kwargs["date_format"] = merged["date_format"]
     if merged.get("type_map"):
         kwargs["type_map"] = parse_type_map(merged["type_map"])
     if merged.get("max_duration") is not None:

@@ -20,7 +20,15 @@ from ccc_cli.normalize import legs
 from ccc_cli.normalize.callset import CallSet, FileReport, RowAccounting, display_tz, where
 from ccc_cli.normalize.calltypes import map_call_types, type_lookup
 from ccc_cli.normalize.detect import AppliedPreset
-from ccc_cli.normalize.parse import INVALID_COLUMNS, KEPT_COLUMNS, TYPE_RAW, FilePlan, plan_file
+from ccc_cli.normalize.parse import (
+    END_DURATION_GAP,
+    END_DURATION_SLACK_US,
+    INVALID_COLUMNS,
+    KEPT_COLUMNS,
+    TYPE_RAW,
+    FilePlan,
+    plan_file,
+)
 from ccc_cli.options import LoadOptions
 from ccc_cli.schema import (
     ACCOUNT,
@@ -119,6 +127,9 @@ def _read_file(
     notes: list[str] = []
     if scan.text is not None:
         valid, rejected, invalid, notes = _in_lines(scan, valid, rejected, invalid)
+    gap_note = _end_duration_note(valid, plan.report_stub)
+    if gap_note:
+        notes.append(gap_note)
     valid, unmapped = _with_call_types(valid, lookup)
     rejected, _ = _with_call_types(rejected, lookup)
     stub = plan.report_stub
@@ -136,10 +147,25 @@ def _read_file(
         encoding_why=stub.encoding_why,
         row_filter=stub.row_filter,
         tz=stub.tz,
-        row_unit="line" if scan.text is not None else "row",
-        notes=tuple(notes),
+        row_unit=stub.row_unit,
+        notes=(*stub.notes, *notes),
     )
     return valid, rejected, invalid, report
+
+
+def _end_duration_note(valid: pl.DataFrame, stub: FileReport) -> str | None:
+    """One sentence when the end and the duration of some rows disagree."""
+    gaps = valid.filter(pl.col(END_DURATION_GAP))
+    if gaps.height == 0:
+        return None
+    first = gaps.row(0, named=True)
+    end_col = stub.mapping.column("end")
+    dur_col = stub.mapping.column("duration")
+    return (
+        f"{stub.label}: on {gaps.height:,} row(s) the end ({end_col}) and start + duration "
+        f"({dur_col}) disagree by more than {END_DURATION_SLACK_US // 1_000_000} s (first: "
+        f"{stub.row_unit} {first[SOURCE_ROW]}); the end is used"
+    )
 
 
 def _in_lines(

@@ -11,7 +11,6 @@ from ccc_cli.schema import (
     FIELD_DURATION,
     FIELD_END,
     FIELD_GROUP,
-    FIELD_PARENT,
     FIELD_START,
     INPUT_FIELDS,
     normalize_header,
@@ -29,6 +28,7 @@ FIELD_FLAGS: dict[str, str] = {
     "parent": "--parent-col",
     "group": "--group-col",
     "status": "--status-col",
+    "date": "--date-col",
 }
 
 
@@ -39,6 +39,11 @@ class FieldSource:
     field: str
     column: str
     why: str
+    # More columns whose values, with ``column``'s, make the value (a group of several).
+    also: tuple[str, ...] = ()
+
+    def shown(self) -> str:
+        return " + ".join((self.column, *self.also))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,20 @@ def _shorten(columns: Sequence[str], limit: int = 12) -> str:
 
 def _numbered(columns: Sequence[str]) -> bool:
     return bool(columns) and columns[0] == "column_1"
+
+
+def _existing(column: str, name: str, columns: Sequence[str], label: str) -> str:
+    """The file's spelling of ``column`` (named by a flag), or a clear error."""
+    if column in columns:
+        return column
+    match = [c for c in columns if c.lower() == column.lower()]
+    if len(match) != 1:
+        raise InputError(
+            f"{label}: column {column!r} ({FIELD_FLAGS[name]}) not found; "
+            f"columns: {_shorten(columns)}",
+            hint=f"pass {FIELD_FLAGS[name]} with one of the columns above",
+        )
+    return match[0]
 
 
 def preset_names() -> tuple[str, ...]:
@@ -83,17 +102,12 @@ def resolve_columns(
     spaces, never reusing a column already taken.
     """
     chosen: dict[str, FieldSource] = {}
-    for name, column in explicit.items():
-        if column not in columns:
-            match = [c for c in columns if c.lower() == column.lower()]
-            if len(match) != 1:
-                raise InputError(
-                    f"{label}: column {column!r} ({FIELD_FLAGS[name]}) not found; "
-                    f"columns: {_shorten(columns)}",
-                    hint=f"pass {FIELD_FLAGS[name]} with one of the columns above",
-                )
-            column = match[0]
-        chosen[name] = FieldSource(name, column, f"set by {FIELD_FLAGS[name]}")
+    for name, value in explicit.items():
+        # --group-col may name several columns (a, b): their values together are the group.
+        wanted = [v.strip() for v in value.split(",")] if name == FIELD_GROUP else [value]
+        present = [_existing(column, name, columns, label) for column in wanted]
+        why = f"set by {FIELD_FLAGS[name]}"
+        chosen[name] = FieldSource(name, present[0], why, also=tuple(present[1:]))
 
     for name, source in (preset or {}).items():
         chosen.setdefault(name, source)
@@ -104,11 +118,6 @@ def resolve_columns(
     for name in INPUT_FIELDS if aliases else ():
         if name in chosen:
             continue
-        # Linking by group and by parent are exclusive; an explicit one wins.
-        if name == FIELD_GROUP and FIELD_PARENT in explicit:
-            continue
-        if name == FIELD_PARENT and FIELD_GROUP in explicit:
-            continue
         for i, alias in enumerate(ALIASES[name]):
             found = by_key.get(normalize_header(alias))
             if found is not None and found not in taken:
@@ -116,10 +125,6 @@ def resolve_columns(
                 chosen[name] = FieldSource(name, found, why)
                 taken.add(found)
                 break
-    if FIELD_GROUP in chosen and FIELD_PARENT in chosen and FIELD_GROUP not in explicit:
-        # Both found by alias or preset: a parent id is the more specific link.
-        del chosen[FIELD_GROUP]
-
     if FIELD_START not in chosen:
         raise InputError(
             f"{label}: no start-time column found and no preset matched; "

@@ -23,6 +23,7 @@ from ccc_cli.errors import InputError
 from ccc_cli.load.reader import MALFORMED, ROW, Scan, polars_error_line
 from ccc_cli.normalize.callset import FileReport
 from ccc_cli.normalize.detect import KEEP, AppliedPreset
+from ccc_cli.normalize.idcolumn import choose_id_column
 from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
 from ccc_cli.normalize.times import (
     EPOCH,
@@ -42,6 +43,7 @@ from ccc_cli.schema import (
     FIELD_ACCOUNT,
     FIELD_ANSWER,
     FIELD_CALL_ID,
+    FIELD_DATE,
     FIELD_DURATION,
     FIELD_END,
     FIELD_GROUP,
@@ -86,6 +88,9 @@ _E_SENT: Final = "__end_sentinel"
 _VALUE: Final = "value"
 _RAW: Final = ("raw_start", "raw_end", "raw_duration", "raw_record")
 INVALID_COLUMNS: Final = (REASON, _COLUMN, _VALUE, SOURCE_FILE, SOURCE_ROW, CALL_ID, *_RAW)
+# Valid rows whose end and start + duration disagree by more than END_DURATION_SLACK.
+END_DURATION_GAP: Final = "__end_duration_gap"
+END_DURATION_SLACK_US: Final = 1_000_000
 KEPT_COLUMNS: Final = (
     CALL_ID,
     START,
@@ -98,6 +103,7 @@ KEPT_COLUMNS: Final = (
     STATUS,
     SOURCE_FILE,
     SOURCE_ROW,
+    END_DURATION_GAP,
 )
 # An epoch of zero in an answer column means "never answered" (e.g. Stringee's call log).
 _ZERO_TEXT: Final = r"^[+-]?0+(\.0*)?$"
@@ -123,6 +129,7 @@ class _Columns:
     end: str | None
     duration: str | None
     answer: str | None
+    date: str | None = None  # the times are times of day on this date
 
     @classmethod
     def of(cls, mapping: ColumnMapping) -> _Columns:
@@ -133,6 +140,7 @@ class _Columns:
             mapping.column(FIELD_END),
             mapping.column(FIELD_DURATION),
             mapping.column(FIELD_ANSWER),
+            mapping.column(FIELD_DATE),
         )
 
 
@@ -158,7 +166,12 @@ def plan_file(
         preset=applied.fields if applied is not None else None,
         aliases=applied.aliases if applied is not None else True,
     )
+    id_choice = choose_id_column(scan, mapping, explicit=FIELD_CALL_ID in options.columns)
+    mapping = id_choice.mapping
     cols = _Columns.of(mapping)
+    date_col = mapping.column(FIELD_DATE)
+    if date_col is not None:
+        scan = _with_dates(scan, cols, date_col)
     encodings = _time_encodings(scan, cols, options, applied)
     options = file_options(options, applied)
     assert options.tz is not None
@@ -176,7 +189,7 @@ def plan_file(
         .with_columns(**_end_stage(cols, late(FIELD_END), schema))
         .with_columns(_reason(mapping, applied, options).alias(_REASON_TMP))
     )
-    kept = _kept(scan, mapping, file_dtype, late(FIELD_ANSWER))
+    kept = _kept(scan, mapping, file_dtype, late(FIELD_ANSWER), dated=date_col is not None)
     reason_out = pl.col(_REASON_TMP).alias(REASON)
     faults = _faults(cols, applied, schema, options)
     is_invalid = pl.col(_REASON_TMP).is_not_null() & (pl.col(_REASON_TMP) != PLAN_LIMIT_REJECTED)
@@ -192,6 +205,8 @@ def plan_file(
         preset=applied.match if applied is not None else None,
         encoding=applied.encoding if applied is not None else None,
         encoding_why=scan.head.encoding.why if scan.head is not None else None,
+        row_unit="line" if scan.text is not None else "row",
+        notes=(id_choice.note,) if id_choice.note else (),
         row_filter=applied.keep_why if applied is not None else None,
         tz=options.tz,
     )
@@ -202,6 +217,41 @@ def plan_file(
         combined=base.select(reason_out, *kept, *faults),
         report_stub=stub,
     )
+
+
+# --- a date column beside times of day ---------------------------------------------------
+_DATES: Final = ("%Y-%m-%d", "%y%m%d", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d")
+_CLOCKS: Final = ("%H:%M:%S%.f", "%H:%M")
+
+
+def _dated_formats(date_format: str | None) -> tuple[str, ...]:
+    """Formats of "date time of day" values (the date first, as ``_with_dates`` joins)."""
+    dates = (date_format,) if date_format else _DATES
+    return tuple(f"{d} {c}" for d in dates for c in _CLOCKS)
+
+
+def _with_dates(scan: Scan, cols: _Columns, date_col: str) -> Scan:
+    """The time-of-day columns with the date put in front of them ("990201 7:02:47"),
+    so they read as the timestamps they are. A time of day that falls before the start
+    is on the next day (see ``_next_day``)."""
+
+    def text(column: str) -> pl.Expr:
+        return clean_text(pl.col(column).cast(pl.String))
+
+    dated = [
+        pl.concat_str([text(date_col), text(c)], separator=" ").alias(c)
+        for c in (cols.start, cols.end, cols.answer)
+        if c is not None
+    ]
+    return replace(scan, frame=scan.frame.with_columns(dated))
+
+
+def _next_day(time: pl.Expr, dated: bool) -> pl.Expr:
+    """With a date column, a time of day before the start is past midnight."""
+    if not dated:
+        return time
+    start = pl.col(_START_TMP)
+    return pl.when(time < start).then(time + pl.duration(days=1)).otherwise(time)
 
 
 # --- time encodings ------------------------------------------------------------------------
@@ -242,6 +292,8 @@ def _time_encodings(
         applied is not None and applied.epoch_unit is not None and options.epoch_unit == "auto"
     )
     formats = applied.time_formats if applied is not None else ()
+    if FIELD_DATE in options.columns:
+        formats = _dated_formats(options.date_format) + formats
     options = file_options(options, applied)
     encodings: dict[str, TimeEncoding] = {}
     for name, column in ((FIELD_START, cols.start), (FIELD_END, cols.end)):
@@ -369,20 +421,30 @@ def _end_stage(cols: _Columns, late: bool, schema: pl.Schema) -> dict[str, pl.Ex
     end_sentinel: pl.Expr = pl.lit(False)
     end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
     if cols.end is not None:
-        end_parsed = _not_before_start(_E_EARLY, _E_LATE, late)
+        end_parsed = _next_day(_not_before_start(_E_EARLY, _E_LATE, late), cols.date is not None)
         end_missing = pl.col(_E_TXT).is_null()
         end_sentinel = _sentinel(_E_TXT, _E_EARLY, schema[cols.end])
     if cols.duration is None:
-        return {**stage, _END_TMP: end_parsed, _NO_END: end_missing, _E_SENT: end_sentinel}
+        return {
+            **stage,
+            _END_TMP: end_parsed,
+            _NO_END: end_missing,
+            _E_SENT: end_sentinel,
+            END_DURATION_GAP: pl.lit(False),
+        }
     # The end column wins; the duration fills in where the end is empty or a sentinel
     # (MySQL's 0000-00-00 for "not ended", a zero epoch).
     from_duration = pl.col(_START_TMP) + pl.duration(microseconds=pl.col(_DUR_US))
     filled = (end_missing | end_sentinel) & pl.col(_D_TXT).is_not_null()
+    # Where both are there, the end is used; a disagreement is counted (whole-second
+    # values of the two can differ by rounding, hence the slack).
+    gap = (end_parsed - from_duration).dt.total_microseconds().abs() > END_DURATION_SLACK_US
     return {
         **stage,
         _END_TMP: pl.when(filled).then(from_duration).otherwise(end_parsed),
         _NO_END: end_missing & pl.col(_D_TXT).is_null(),
         _E_SENT: end_sentinel & ~filled,
+        END_DURATION_GAP: (gap & ~filled).fill_null(False),
     }
 
 
@@ -450,8 +512,17 @@ def _clean_id(text: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_bytes() > 0).then(stripped)
 
 
+def _group(mapping: ColumnMapping) -> pl.Expr:
+    """The group value: one column's, or several columns' joined (null if any is)."""
+    source = mapping.fields.get(FIELD_GROUP)
+    if source is None:
+        return pl.lit(None, pl.String)
+    parts = [_clean_id(_text_or_null(c)) for c in (source.column, *source.also)]
+    return parts[0] if len(parts) == 1 else pl.concat_str(parts, separator="\x1f")
+
+
 def _kept(
-    scan: Scan, mapping: ColumnMapping, file_dtype: pl.Enum, late_answer: bool
+    scan: Scan, mapping: ColumnMapping, file_dtype: pl.Enum, late_answer: bool, *, dated: bool
 ) -> tuple[pl.Expr, ...]:
     """The columns a row keeps (valid and rejected rows; invalid rows add their faults)."""
     start_, end_ = pl.col(_START_TMP), pl.col(_END_TMP)
@@ -459,7 +530,7 @@ def _kept(
     # means the leg was not answered, or the value cannot be trusted.
     answer: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
     if mapping.column(FIELD_ANSWER) is not None:
-        answer = _not_before_start(_A_EARLY, _A_LATE, late_answer)
+        answer = _next_day(_not_before_start(_A_EARLY, _A_LATE, late_answer), dated)
         answer = pl.when((answer >= start_) & (answer <= end_)).then(answer)
     col = mapping.column
     status_col = col(FIELD_STATUS)
@@ -471,11 +542,12 @@ def _kept(
         answer.alias(ANSWER),
         _text_or_null(col(FIELD_TYPE)).cast(pl.Categorical).alias(TYPE_RAW),
         _clean_id(_text_or_null(col(FIELD_ACCOUNT))).cast(pl.Categorical).alias(ACCOUNT),
-        _clean_id(_text_or_null(col(FIELD_GROUP))).alias(GROUP),
+        _group(mapping).alias(GROUP),
         _clean_id(_text_or_null(col(FIELD_PARENT))).alias(PARENT),
         _clean_id(status).cast(pl.Categorical).alias(STATUS),
         pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
         pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
+        pl.col(END_DURATION_GAP),
     )
 
 

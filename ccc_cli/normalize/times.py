@@ -95,9 +95,10 @@ class TimeEncoding:
 
 def _builtin_formats() -> tuple[TextFormat, ...]:
     formats: list[TextFormat] = []
+    # %#z reads every offset databases print: +08 (PostgreSQL), +0800, +08:00.
     zones: tuple[tuple[str, Zone], ...] = (
-        ("%z", "offset"),
-        (" %z", "offset"),
+        ("%#z", "offset"),
+        (" %#z", "offset"),
         ("Z", "utc"),
         (" UTC", "utc"),
         ("", "naive"),
@@ -107,7 +108,7 @@ def _builtin_formats() -> tuple[TextFormat, ...]:
             for sep in (" ", "T"):
                 for clock in ("%H:%M:%S%.f", "%H:%M"):
                     formats.append(TextFormat(f"{date}{sep}{clock}{suffix}", zone))
-    formats.append(TextFormat("%a, %d %b %Y %H:%M:%S %z", "offset"))
+    formats.append(TextFormat("%a, %d %b %Y %H:%M:%S %#z", "offset"))
     formats.append(TextFormat("%Y-%m-%d", "naive"))
     return tuple(formats)
 
@@ -116,9 +117,10 @@ BUILTIN_FORMATS: Final = _builtin_formats()
 
 
 def user_format(fmt: str) -> TextFormat:
-    """A ``--time-format`` value as a :class:`TextFormat`."""
+    """A ``--time-format`` value as a :class:`TextFormat`. ``%z`` and ``%:z`` read any
+    offset form (``+08``, ``+0800``, ``+08:00``), as ``%#z`` does."""
     if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
-        return TextFormat(fmt, "offset")
+        return TextFormat(fmt.replace("%:z", "%#z").replace("%z", "%#z"), "offset")
     if fmt.endswith(("Z", "UTC")):
         return TextFormat(fmt, "utc")
     return TextFormat(fmt, "naive")
@@ -209,13 +211,98 @@ def detect_encoding(
     chosen = _cover(text, candidates)
     if not chosen:
         example = text[0]
-        hint = (
-            f"check --time-format {time_format!r}"
-            if time_format
-            else "pass --time-format (e.g. '%d/%m/%Y %H:%M:%S') or pick another column"
-        )
+        guess = suggest_format(text)
+        if time_format:
+            hint = f"check --time-format {time_format!r}" + (
+                f"; the values fit {guess!r}" if guess else ""
+            )
+        elif guess:
+            hint = f"pass --time-format {guess!r}, or pick another column"
+        else:
+            hint = "pass --time-format (a strftime format of these values) or pick another column"
         raise InputError(f"{where}: no value parses as a time (first value {example!r})", hint=hint)
     return TimeEncoding("text", formats=chosen, naive=any(f.zone == "naive" for f in chosen))
+
+
+_DATE_SHAPES: Final = (
+    # (pattern, format): the date part of a value.
+    (re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"), "ymd"),
+    (re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})"), "dmy_or_mdy"),
+    (re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{2})(?!\d)"), "dmy_or_mdy_short"),
+    (re.compile(r"^(\d{2})(\d{2})(\d{2})(?!\d)"), "yymmdd"),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)"), "yyyymmdd"),
+)
+_CLOCK: Final = re.compile(
+    r"^(?P<sep>[ T]|, )?(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?P<f>[.,]\d+)?)?"
+    r"(?P<ampm> ?[AaPp][Mm])?(?P<zone> ?(Z|UTC|[+-]\d{2}(:?\d{2})?))?$"
+)
+
+
+def suggest_format(text: pl.Series) -> str | None:
+    """A strftime format that fits the values of a sample (for hints), or None.
+
+    Day and month are told apart by a value above 12 in either place; when no value
+    settles it, day first is proposed (say so in the docs: check it).
+    """
+    values = text.head(200).to_list()
+    if not values:
+        return None
+    first = str(values[0]).strip()
+    for pattern, kind in _DATE_SHAPES:
+        match = pattern.match(first)
+        if match is None:
+            continue
+        date = _date_format(kind, match, values)
+        clock = _clock_format(first[match.end() :])
+        if date is None or clock is None:
+            return None
+        fmt = date + clock
+        parsed = text.head(200).str.to_datetime(fmt, strict=False, time_unit=TIME_UNIT)
+        return fmt if parsed.is_not_null().mean() >= 0.5 else None  # type: ignore[operator]
+    return None
+
+
+def _date_format(kind: str, match: re.Match[str], values: list[object]) -> str | None:
+    sep = match.group(2) if kind in ("ymd", "dmy_or_mdy", "dmy_or_mdy_short") else ""
+    if kind == "ymd":
+        return f"%Y{sep}%m{sep}%d"
+    if kind == "yymmdd":
+        return "%y%m%d"
+    if kind == "yyyymmdd":
+        return "%Y%m%d"
+    year = "%Y" if kind == "dmy_or_mdy" else "%y"
+    pattern = re.compile(rf"^(\d{{1,2}}){re.escape(sep)}(\d{{1,2}}){re.escape(sep)}")
+    firsts, seconds = [], []
+    for value in values:
+        m = pattern.match(str(value).strip())
+        if m:
+            firsts.append(int(m.group(1)))
+            seconds.append(int(m.group(2)))
+    month_first = bool(seconds) and max(seconds) > 12 and max(firsts) <= 12
+    return f"%m{sep}%d{sep}{year}" if month_first else f"%d{sep}%m{sep}{year}"
+
+
+def _clock_format(rest: str) -> str | None:
+    if not rest:
+        return ""
+    match = _CLOCK.match(rest)
+    if match is None:
+        return None
+    sep = match.group("sep") or ""
+    hour = "%I" if match.group("ampm") else "%H"
+    clock = f"{sep}{hour}:%M" + (":%S" if match.group("s") else "")
+    if match.group("f"):
+        if match.group("f")[0] != ".":
+            return None  # a comma before the fraction: no strftime directive reads it
+        clock += "%.f"
+    if match.group("ampm"):
+        clock += (" " if match.group("ampm").startswith(" ") else "") + "%p"
+    zone = match.group("zone")
+    if zone:
+        stripped = zone.strip()
+        lead = " " if zone.startswith(" ") else ""
+        clock += lead + ("Z" if stripped == "Z" else "UTC" if stripped == "UTC" else "%#z")
+    return clock
 
 
 def _cover(text: pl.Series, candidates: tuple[TextFormat, ...]) -> tuple[TextFormat, ...]:

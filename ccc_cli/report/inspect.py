@@ -21,6 +21,8 @@ SAMPLE_ROWS = 5
 def _field_doc(report: FileReport, name: str) -> dict[str, Any]:
     source = report.mapping.fields[name]
     doc: dict[str, Any] = {"column": source.column, "why": source.why}
+    if source.also:
+        doc["columns"] = [source.column, *source.also]
     if name in report.encodings:
         doc["encoding"] = report.encodings[name].describe()
     if name == "duration" and report.duration_unit:
@@ -141,7 +143,7 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
                     if "end" in report.mapping.fields
                     else unit
                 )
-            table.add_row(name, source.column, source.why, read_as)
+            table.add_row(name, source.shown(), source.why, read_as)
         console.print(table)
         missing = [f for f in FIELD_FLAGS if f not in report.mapping.fields]
         if missing:
