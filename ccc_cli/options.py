@@ -20,6 +20,7 @@ from ccc_cli.schema import CALL_TYPES, INPUT_FIELDS
 
 EpochUnit = Literal["auto", "s", "ms", "us", "ns"]
 DurationUnit = Literal["s", "ms"]
+LinkForwards = Literal["auto", "off"]
 
 DEFAULT_MAX_DURATION_S = 24 * 3600.0
 MAX_MAX_DURATION_S = 100 * 365 * 86400.0
@@ -63,6 +64,12 @@ class LoadOptions:
     encoding
         Text encoding of text files; ``None`` decides per file (a byte-order mark, then
         UTF-8 if every byte is valid UTF-8, else cp1252 or Latin-1).
+    link_forwards
+        ``auto``: with a preset that knows forward legs (Stringee), a server leg that
+        forwards a hotline call to an agent's phone joins that call; ``off``: it is a call
+        of its own (see ``ccc_cli.normalize.forwards``).
+    otp_from
+        OTP caller ids: server calls from them are ``otp`` and never forward legs.
     date_format
         A strftime format of the date column (``columns["date"]``), whose start, end
         and answer columns then hold times of day; ``None`` detects it.
@@ -84,6 +91,8 @@ class LoadOptions:
     preset: str = "auto"
     encoding: str | None = None
     date_format: str | None = None
+    link_forwards: LinkForwards = "auto"
+    otp_from: tuple[str, ...] = ()
     plausible_since: datetime = PLAUSIBLE_SINCE
     plausible_until: datetime = PLAUSIBLE_UNTIL
 
@@ -117,6 +126,8 @@ class LoadOptions:
             raise UsageError(f"bad separator {self.separator!r}", hint="give one character")
         if self.max_duration_s is not None and self.max_duration_s <= 0:
             raise UsageError("--max-duration must be positive", hint="use 0 or none to disable")
+        if self.link_forwards not in get_args(LinkForwards):
+            raise UsageError(f"bad --link-forwards {self.link_forwards!r}", hint="use auto or off")
         if self.encoding is not None:
             from ccc_cli.load.encoding import check_encoding_name
 
@@ -277,6 +288,8 @@ CONFIG_KEYS: Final = (
     "max-duration",
     "date-col",
     "date-format",
+    "link-forwards",
+    "otp-from",
     "plausible-since",
     "plausible-until",
     "no-header",
@@ -319,6 +332,8 @@ def read_config(path: Path) -> dict[str, Any]:
         if name == "no-header":
             if not isinstance(value, bool):
                 raise InputError(f"bad config file {path}: {key} must be true or false")
+        elif name == "otp-from" and isinstance(value, list):
+            value = ",".join(str(v) for v in value)
         elif not isinstance(value, str | int | float):
             raise InputError(f"bad config file {path}: {key} must be a string")
         result[name] = value if isinstance(value, bool) else str(value)

@@ -56,7 +56,7 @@ class InputOption:
     flags: tuple[str, ...]
     help: str
     panel: str
-    kind: Literal["text", "path", "flag"] = "text"
+    kind: Literal["text", "path", "flag", "list"] = "text"
     metavar: str = "NAME"
 
 
@@ -174,6 +174,22 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
         metavar="FMT",
     ),
     InputOption(
+        "link_forwards",
+        ("--link-forwards",),
+        "auto (default): a forward leg to an agent's phone joins its inbound call, with a "
+        "preset that knows them (stringee); off: count them apart.",
+        COLUMNS_PANEL,
+        metavar="auto|off",
+    ),
+    InputOption(
+        "otp_from",
+        ("--otp-from",),
+        "An OTP caller id (repeatable): its server-originated calls are otp, never linked.",
+        COLUMNS_PANEL,
+        kind="list",
+        metavar="NUMBER",
+    ),
+    InputOption(
         "plausible_since",
         ("--plausible-since",),
         "Starts and ends at or before this date are implausible_time (default 1970-01-01).",
@@ -260,7 +276,9 @@ def _parameter(option: InputOption) -> inspect.Parameter:
             metavar=option.metavar,
             show_default=False,
         )
-        value_type: Any = Path | None if option.kind == "path" else str | None
+        value_type: Any = {"path": Path | None, "list": list[str] | None}.get(
+            option.kind, str | None
+        )
         annotation = Annotated[value_type, info]
         default = None
     return inspect.Parameter(
@@ -289,6 +307,12 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
         kwargs["duration_unit"] = str(merged["duration_unit"]).lower()
     if merged.get("time_format"):
         kwargs["time_format"] = merged["time_format"]
+    if merged.get("link_forwards"):
+        kwargs["link_forwards"] = str(merged["link_forwards"]).strip().lower()
+    if merged.get("otp_from"):
+        raw = merged["otp_from"]
+        items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+        kwargs["otp_from"] = tuple(str(v).strip() for v in items if str(v).strip())
     if merged.get("date_format"):
         kwargs["date_format"] = merged["date_format"]
     if merged.get("type_map"):

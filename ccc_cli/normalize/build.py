@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Final
 
+import numpy as np
 import polars as pl
 
 from ccc_cli.errors import InputError
@@ -20,6 +21,7 @@ from ccc_cli.normalize import legs
 from ccc_cli.normalize.callset import CallSet, FileReport, RowAccounting, display_tz, where
 from ccc_cli.normalize.calltypes import map_call_types, type_lookup
 from ccc_cli.normalize.detect import AppliedPreset
+from ccc_cli.normalize.forwards import ROLE, link_forwards, otp_mask
 from ccc_cli.normalize.parse import (
     END_DURATION_GAP,
     END_DURATION_SLACK_US,
@@ -244,20 +246,50 @@ def _drop_duplicates(
     return valid.filter(keep), repeated.filter(keep), dup_rows.len()
 
 
-def _spread_first_leg(valid: pl.DataFrame, multi: pl.Series) -> pl.DataFrame:
-    """A call's type and account are its first leg's (earliest start, then input order)."""
+def _spread_first_leg(
+    valid: pl.DataFrame, multi: pl.Series, later: np.ndarray | None = None
+) -> pl.DataFrame:
+    """A call's type and account are its first leg's (earliest start, then input order);
+    the rows ``later`` (forward legs, whose call is the inbound one) come after the
+    others that start at the same instant."""
     if not multi.len():
         return valid
+    rank = pl.lit(0)
+    if later is not None and len(later):
+        rank = pl.int_range(pl.len()).is_in(pl.Series(later).implode()).cast(pl.Int8)
     rows = valid.select(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), LEG_GROUP, START, CALL_TYPE, ACCOUNT
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
+        rank.alias("later"),
+        LEG_GROUP,
+        START,
+        CALL_TYPE,
+        ACCOUNT,
     )[multi]
-    firsts = rows.sort(START, "row").unique(subset=LEG_GROUP, keep="first", maintain_order=True)
+    firsts = rows.sort(START, "later", "row").unique(
+        subset=LEG_GROUP, keep="first", maintain_order=True
+    )
     spread = rows.select("row", LEG_GROUP).join(
         firsts.select(LEG_GROUP, CALL_TYPE, ACCOUNT), on=LEG_GROUP, maintain_order="left"
     )
     return valid.with_columns(
         valid[CALL_TYPE].scatter(spread["row"], spread[CALL_TYPE]),
         valid[ACCOUNT].scatter(spread["row"], spread[ACCOUNT]),
+    )
+
+
+def _otp_calls(valid: pl.DataFrame, options: LoadOptions) -> pl.DataFrame:
+    """Server calls from an ``--otp-from`` caller id are OTP calls."""
+    if not options.otp_from:
+        return valid
+    otp = otp_mask(valid, options.otp_from)
+    if not otp.any():
+        return valid
+    return valid.with_columns(
+        pl.when(otp)
+        .then(pl.lit("otp"))
+        .otherwise(pl.col(CALL_TYPE))
+        .cast(valid.schema[CALL_TYPE])
+        .alias(CALL_TYPE)
     )
 
 
@@ -287,9 +319,21 @@ def _finalize(
     # Duplicates and reused ids can only be among rows whose id occurs more than once;
     # find those cheaply, then work on that (usually tiny) subset.
     valid, repeated, duplicates = _drop_duplicates(valid, legs.repeated(valid[CALL_ID]))
-    called = legs.number_calls(valid)
+    valid = _otp_calls(valid, options)
+    forwarded = None
+    if options.link_forwards != "off" and valid[ROLE].null_count() < valid.height:
+        forwarded = link_forwards(valid, options.otp_from)
+        note = forwarded.note()
+        if note:
+            notes.append(note)
+    extra = None if forwarded is None else (forwarded.forward_rows, forwarded.inbound_rows)
+    called = legs.number_calls(valid, extra=extra)
     multi = called.multi
-    valid = _spread_first_leg(valid.with_columns(called.numbers.alias(LEG_GROUP)), multi)
+    valid = _spread_first_leg(
+        valid.with_columns(called.numbers.alias(LEG_GROUP)),
+        multi,
+        later=None if forwarded is None else forwarded.forward_rows,
+    )
     if called.cycles is not None:
         notes.append(called.cycles.note())
     reused = _reused_ids(valid, repeated)

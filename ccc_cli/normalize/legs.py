@@ -88,12 +88,19 @@ def repeated(ids: pl.Series) -> pl.Series:
     return hashes.is_in(seen_twice.unique().implode()) & present
 
 
-def number_calls(valid: pl.DataFrame, *, group: Sequence[str] = (GROUP,)) -> CallNumbers:
+def number_calls(
+    valid: pl.DataFrame,
+    *,
+    group: Sequence[str] = (GROUP,),
+    extra: tuple[_Ints, _Ints] | None = None,
+) -> CallNumbers:
     """Number the calls of the rows of ``valid`` (after duplicates are dropped).
 
     ``group`` names the group columns: rows with the same values in all of them (none
-    null) are legs of one call. Calls with several legs are numbered 0..k-1 in the order
-    of their first row, then every other row gets a number of its own, in input order.
+    null) are legs of one call. ``extra``: more links, as two arrays of row positions
+    (row ``a[i]`` and row ``b[i]`` are legs of one call; forward legs). Calls with
+    several legs are numbered 0..k-1 in the order of their first row, then every other
+    row gets a number of its own, in input order.
     """
     n = valid.height
     parts: list[pl.DataFrame] = []  # (row, key): each row has at most one key per part
@@ -108,6 +115,18 @@ def number_calls(valid: pl.DataFrame, *, group: Sequence[str] = (GROUP,)) -> Cal
     if grouped is not None:
         parts.append(grouped.with_columns(pl.col(_KEY) + n_keys))
         n_keys += int(grouped[_KEY].max()) + 1  # type: ignore[arg-type]
+    if extra is not None and len(extra[0]):
+        # One key per linked pair, touched by both rows.
+        pairs = np.arange(n_keys, n_keys + len(extra[0]), dtype=np.int64)
+        parts.append(
+            pl.DataFrame(
+                {
+                    _ROW: np.concatenate([extra[0], extra[1]]).astype(np.int64),
+                    _KEY: np.concatenate([pairs, pairs]),
+                }
+            )
+        )
+        n_keys += len(extra[0])
     if not parts:
         return CallNumbers(
             pl.int_range(n, dtype=LEG_GROUP_DTYPE, eager=True), 0, pl.Series([], dtype=pl.Int64)

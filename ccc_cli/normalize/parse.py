@@ -23,6 +23,7 @@ from ccc_cli.errors import InputError
 from ccc_cli.load.reader import MALFORMED, ROW, Scan, polars_error_line
 from ccc_cli.normalize.callset import FileReport
 from ccc_cli.normalize.detect import KEEP, AppliedPreset
+from ccc_cli.normalize.forwards import CALLEE, CALLER, ROLE
 from ccc_cli.normalize.idcolumn import choose_id_column
 from ccc_cli.normalize.mapping import ColumnMapping, resolve_columns
 from ccc_cli.normalize.times import (
@@ -104,6 +105,9 @@ KEPT_COLUMNS: Final = (
     SOURCE_FILE,
     SOURCE_ROW,
     END_DURATION_GAP,
+    ROLE,
+    CALLER,
+    CALLEE,
 )
 # An epoch of zero in an answer column means "never answered" (e.g. Stringee's call log).
 _ZERO_TEXT: Final = r"^[+-]?0+(\.0*)?$"
@@ -548,6 +552,17 @@ def _kept(
         pl.lit(scan.source.label, dtype=file_dtype).alias(SOURCE_FILE),
         pl.col(ROW).cast(SOURCE_ROW_DTYPE).alias(SOURCE_ROW),
         pl.col(END_DURATION_GAP),
+        *_forward_columns(scan),
+    )
+
+
+def _forward_columns(scan: Scan) -> tuple[pl.Expr, ...]:
+    """What forward linking needs, when the preset derived it (else nulls)."""
+    names = scan.frame.collect_schema().names()
+    return (
+        (pl.col(ROLE) if ROLE in names else pl.lit(None, pl.Int8)).cast(pl.Int8).alias(ROLE),
+        (pl.col(CALLER) if CALLER in names else pl.lit(None)).cast(pl.String).alias(CALLER),
+        (pl.col(CALLEE) if CALLEE in names else pl.lit(None)).cast(pl.String).alias(CALLEE),
     )
 
 
