@@ -607,11 +607,17 @@ class ParquetCase:
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(repr(self))
 
+    def _head(self) -> str:
+        try:
+            return str(self.table.slice(0, 5).to_pylist())
+        except (OverflowError, ValueError):  # a time Python cannot hold (year 0 or 10000)
+            return str(self.table.schema)
+
     def describe(self) -> str:
         return (
             f"rows={self.rows} tz={self.tz} start={self.start_type} end={self.end_type} "
             f"duration={self.duration_type} clean={self.clean} {'; '.join(self.notes)}\n"
-            f"{self.table.slice(0, 5).to_pylist()}"
+            f"{self._head()}"
         )
 
 

@@ -73,7 +73,7 @@ PEAK = 2
 def table(
     start: pa.Array, end: pa.Array | None = None, duration: pa.Array | None = None
 ) -> pa.Table:
-    cols = {"call_id": pa.array(["a", "b", "c"]), "start_time": start}
+    cols = {"call_id": pa.array([f"c{i}" for i in range(len(start))]), "start_time": start}
     if end is not None:
         cols["end_time"] = end
     if duration is not None:
@@ -160,3 +160,48 @@ def test_extreme_durations_never_crash(duration: pa.Array) -> None:
         check_accounting(doc["rows"])
         assert doc["rows"]["read"] == 3, doc["rows"]
         assert doc["rows"]["used"] == 0, f"no row of this file is a valid call: {doc['rows']}"
+
+
+# One good call (09:00-10:00, UTC) and one row at an implausible or unrepresentable time:
+# the good call is used, the other row is invalid, and nothing crashes.
+GOOD_START, GOOD_END = datetime(2026, 6, 1, 9), datetime(2026, 6, 1, 10)
+ONE_BAD_ROW = {
+    "ts-ms-year-1-duration": table(
+        pa.array([GOOD_START, datetime(1, 1, 1)], pa.timestamp("ms")),
+        None,
+        pa.array([3600, 60]),
+    ),
+    "ts-ms-year-9999-duration": table(
+        pa.array([GOOD_START, datetime(9999, 12, 31, 23, 59, 59)], pa.timestamp("ms")),
+        None,
+        pa.array([3600, 60]),
+    ),
+    "ts-s-year-9999-call": table(
+        pa.array([GOOD_START, datetime(9999, 12, 31, 23)], pa.timestamp("s")),
+        pa.array([GOOD_END, datetime(9999, 12, 31, 23, 30)], pa.timestamp("s")),
+    ),
+    "int-duration-2**62": table(
+        pa.array([GOOD_START, GOOD_START], pa.timestamp("s")), None, pa.array([3600, 2**62])
+    ),
+    "int-ms-epoch-9999999999999999": table(
+        pa.array([1_780_304_400_000, 9_999_999_999_990_000]),
+        pa.array([1_780_308_000_000, 9_999_999_999_999_999]),
+    ),
+    "int-ms-epoch-min": table(
+        pa.array([1_780_304_400_000, -(2**63)]), pa.array([1_780_308_000_000, 0])
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ONE_BAD_ROW))
+@pytest.mark.parametrize("tz", [None, "Asia/Ho_Chi_Minh", "America/New_York"])
+def test_one_implausible_row_is_invalid_and_the_rest_counts(name: str, tz: str | None) -> None:
+    t = ONE_BAD_ROW[name].set_column(0, "call_id", pa.array(["good", "bad"]))
+    run = run_parquet(t, *(["--tz", tz] if tz else []))
+    check_process(run)
+    assert run.exit_code == 0, run.where()
+    rows = run.doc()["rows"]
+    check_accounting(rows)
+    assert rows["read"] == 2, rows
+    assert rows["used"] == 1 and rows["invalid"] == 1, f"the year-2026 call only: {rows}"
+    assert run.doc()["peak"]["total"]["value"] == 1
