@@ -293,6 +293,40 @@ def test_stray_quote_in_a_bare_field_reads_like_the_csv_module() -> None:
 
 
 @pytest.mark.parametrize(
+    "memos",
+    [
+        ['a"b', "ok", 'c"d', "ok"],  # two stray quotes: the rows between them must not merge
+        ['ok"', "ok", "ok", "ok"],  # a quote ending a bare field
+        ["ok", 'x "quoted" y', "ok", "ok"],
+    ],
+    ids=["two-stray", "quote-at-end", "quoted-word"],
+)
+def test_stray_quotes_in_bare_fields_lose_no_row(memos: list[str]) -> None:
+    lines = [
+        f"c{i},2026-11-20 10:{i:02d}:00,2026-11-20 11:00:00,{memo}" for i, memo in enumerate(memos)
+    ]
+    data = ("call_id,start_time,end_time,memo\n" + "\n".join(lines) + "\n").encode()
+    parsed = csv_read(data)
+    assert parsed.read == len(memos) and [r[3] for r in parsed.rows] == memos
+    doc = ok_run(data)
+    assert doc["rows"]["read"] == len(memos), doc["rows"]
+    assert doc["rows"]["used"] == len(memos), doc["rows"]
+
+
+def test_header_ending_in_cr_then_lf_rows() -> None:
+    # Line ends mixed from the first line on: the header must not swallow the first row,
+    # and an error message must never carry a raw CR (one line on stderr).
+    data = (
+        b"call_id,start_time,end_time\r"
+        b"c1,2026-11-20 10:00:00,2026-11-20 11:00:00\n"
+        b"c2,2026-11-20 10:10:00,2026-11-20 11:00:00\n"
+    )
+    assert csv_read(data).read == 2
+    doc = ok_run(data)
+    assert doc["rows"]["read"] == 2 and doc["rows"]["used"] == 2, doc["rows"]
+
+
+@pytest.mark.parametrize(
     "call_id", ["INTEGER-7", "VARCHAR(50)", "BIGINT-1", "DATETIME-2", "UNIQUEIDENTIFIER-3"]
 )
 def test_call_id_like_a_sql_type_is_a_row(call_id: str) -> None:
