@@ -3,13 +3,21 @@
 Select one with ``HYPOTHESIS_PROFILE=ci|dev``; CI (``CI=true``) gets ``ci`` by default.
 No example database in either (failures are not replayed from a folder in the tree);
 a failure prints its ``@reproduce_failure`` blob instead.
+
+The fuzz tests (``tests/fuzz/``, marker ``fuzz``) have budgets of their own:
+``fuzz-ci``, derandomised and bounded (40 examples a test, no shrinking), in every run
+(CI and a plain ``python -m pytest``); ``fuzz-deep`` (500 examples a test, random, with
+shrinking; ``CCC_FUZZ_EXAMPLES=N`` overrides the number) when the marker expression
+selects the fuzz tests alone (``python -m pytest -m fuzz``). ``CCC_FUZZ_PROFILE`` picks
+one explicitly.
 """
 
 from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "ci",
@@ -21,3 +29,46 @@ settings.register_profile(
 )
 settings.register_profile("dev", database=None, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Generated files are large (100 KB fields) and each example runs the CLI.
+_FUZZ_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+settings.register_profile(
+    "fuzz-ci",
+    database=None,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    max_examples=40,
+    # No shrinking: a failing run stays well under a minute; `-m fuzz` shrinks.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=_FUZZ_HEALTH,
+)
+settings.register_profile(
+    "fuzz-deep",
+    database=None,
+    deadline=None,
+    print_blob=True,
+    max_examples=int(os.environ.get("CCC_FUZZ_EXAMPLES", "500")),
+    suppress_health_check=_FUZZ_HEALTH,
+)
+
+
+def _selects_fuzz_only(markexpr: str) -> bool:
+    """Whether ``-m EXPR`` selects tests marked ``fuzz`` but not unmarked ones."""
+    if not markexpr.strip():
+        return False
+    try:
+        from _pytest.mark.expression import Expression
+
+        expr = Expression.compile(markexpr)
+        return expr.evaluate(lambda name, **_: name == "fuzz") and not expr.evaluate(
+            lambda name, **_: False
+        )
+    except Exception:  # a private API: fall back to the plain spelling
+        return markexpr.strip() == "fuzz"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Runs before the test modules are imported, where the fuzz tests read their budget.
+    if _selects_fuzz_only(config.getoption("markexpr", "") or ""):
+        os.environ.setdefault("CCC_FUZZ_PROFILE", "fuzz-deep")
