@@ -48,7 +48,10 @@ KEEP: Final = "__ccc_keep"
 _SAMPLE_RECORDS: Final = 50
 _MIN_SHARE: Final = 0.8
 _SHAPES: Final = {
-    "datetime": re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"),
+    "datetime": re.compile(
+        r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+        r"( ?(Z|[+-]\d{2}(:?\d{2})?))?$"
+    ),
     "int": re.compile(r"^-?\d+$"),
     "uuid": re.compile(
         r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"

@@ -28,10 +28,16 @@ from ccc_cli.normalize.presets.base import (
 )
 from ccc_cli.normalize.presets.connect import CONNECT
 from ccc_cli.normalize.presets.cucm import CUCM
-from ccc_cli.normalize.presets.freeswitch import FREESWITCH
+from ccc_cli.normalize.presets.freeswitch import FREESWITCH, FREESWITCH_DB
 from ccc_cli.normalize.presets.generic import GENERIC_PRESET
+from ccc_cli.normalize.presets.grandstream import GRANDSTREAM
+from ccc_cli.normalize.presets.kamailio import KAMAILIO
 from ccc_cli.normalize.presets.stringee import STRINGEE, STRINGEEX, STRINGEEX_VI
+from ccc_cli.normalize.presets.teams import TEAMS
+from ccc_cli.normalize.presets.threecx import THREECX
 from ccc_cli.normalize.presets.twilio import TWILIO
+from ccc_cli.normalize.presets.yeastar import YEASTAR
+from ccc_cli.normalize.presets.zoom import ZOOM
 
 PRESETS: Final[dict[str, Preset]] = {
     p.name: p
@@ -42,8 +48,15 @@ PRESETS: Final[dict[str, Preset]] = {
         TWILIO,
         ASTERISK,
         FREESWITCH,
+        FREESWITCH_DB,
         CUCM,
         CONNECT,
+        GRANDSTREAM,
+        YEASTAR,
+        THREECX,
+        KAMAILIO,
+        TEAMS,
+        ZOOM,
         GENERIC_PRESET,
     )
 }

@@ -17,6 +17,7 @@ from ccc_cli.normalize.presets.base import (
     Layout,
     Preset,
     digits,
+    group_of,
     pick,
 )
 from ccc_cli.schema import (
@@ -197,7 +198,7 @@ def _asterisk_duration(cols: Columns) -> Derivation | None:
     return pick("duration")(cols)
 
 
-def _uniqueid_zone(calls: pl.DataFrame) -> str | None:
+def uniqueid_zone(calls: pl.DataFrame) -> str | None:
     """The integer part of an Asterisk uniqueid is the epoch second its channel was
     created, in UTC; a start read as UTC that sits a whole number of quarter hours away
     from it on most rows was written in the PBX's local time."""
@@ -221,12 +222,29 @@ def _uniqueid_zone(calls: pl.DataFrame) -> str | None:
     )
 
 
+_NO_LINKEDID: Final = (
+    "no linkedid column (Asterisk 1.8 or older): legs are linked only when they share "
+    "uniqueid (party A's channel), so ring-group fan-out and transfers through Local "
+    "channels count as separate calls"
+)
+
 ASTERISK = Preset(
     name="asterisk",
     title="Asterisk / FreePBX CDR (cdr_csv, cdr_custom, database exports)",
     layouts=(
         Layout(
             "database export (calldate + duration)",
+            required=(("calldate",), ("duration",), ("billsec", "disposition"), ("linkedid",)),
+            optional=("uniqueid", "dcontext", "channel", "dstchannel", "src", "dst"),
+        ),
+        # Asterisk 1.8 and older wrote no linkedid (nor peeraccount and sequence).
+        Layout(
+            "database export without linkedid (Asterisk 1.8 or older)",
+            required=(("calldate",), ("duration",), ("billsec", "disposition"), ("uniqueid",)),
+            optional=("dcontext", "channel", "dstchannel", "src", "dst"),
+        ),
+        Layout(
+            "database export (calldate + duration), no call ids",
             required=(("calldate",), ("duration",), ("billsec", "disposition")),
             optional=("uniqueid", "linkedid", "dcontext", "channel", "dstchannel", "src", "dst"),
         ),
@@ -258,11 +276,11 @@ ASTERISK = Preset(
         FIELD_ANSWER: pick("answer"),
         FIELD_DURATION: _asterisk_duration,
         FIELD_TYPE: _asterisk_type,
-        FIELD_GROUP: pick("linkedid", "uniqueid"),
+        FIELD_GROUP: group_of("linkedid", "uniqueid", note=_NO_LINKEDID),
         FIELD_STATUS: pick("disposition"),
     },
     time_formats=("%d/%m/%Y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M"),
-    zone_check=_uniqueid_zone,
+    zone_check=uniqueid_zone,
     type_values={
         "inbound": ("inbound-context", "from-trunk", "external-src"),
         "outbound": ("to-trunk", "external-dst"),

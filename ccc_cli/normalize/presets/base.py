@@ -106,6 +106,61 @@ def digits(expr: pl.Expr, low: int, high: int | None = None) -> pl.Expr:
     return expr.str.contains(rf"^\+?\d{{{low},{top}}}$").fill_null(False)
 
 
+def seconds(*candidates: str) -> FieldRule:
+    """A duration column written as seconds or as ``H:MM:SS`` (PBX web exports), read
+    as whole seconds; the first candidate the file has."""
+
+    def rule(cols: Columns) -> Derivation | None:
+        found = cols.find(*candidates)
+        if found is None:
+            return None
+        return Derivation(f"{found} (H:MM:SS or seconds)", hms_seconds(cols.text(found)))
+
+    return rule
+
+
+def unless_column(name: str, rule: FieldRule) -> FieldRule:
+    """``rule``, only in files without the column ``name`` (a fallback field)."""
+
+    def fallback(cols: Columns) -> Derivation | None:
+        return None if cols.find(name) is not None else rule(cols)
+
+    return fallback
+
+
+def hms_seconds(text: pl.Expr) -> pl.Expr:
+    """``H:MM:SS`` (or ``MM:SS``) as a number of seconds; any other text is kept as is
+    (already seconds, or unreadable: the engine says which)."""
+    parts = text.str.extract_groups(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
+    hours = parts.struct.field("1").cast(pl.Int64, strict=False).fill_null(0)
+    minutes = parts.struct.field("2").cast(pl.Int64, strict=False)
+    secs = parts.struct.field("3").cast(pl.Int64, strict=False)
+    clock = (hours * 3600 + minutes * 60 + secs).cast(pl.String)
+    return pl.when(minutes.is_not_null()).then(clock).otherwise(text)
+
+
+def group_of(*candidates: str, note: str | None = None) -> FieldRule:
+    """Legs linked by the first candidate column the file has; ``note`` (said once per
+    file) when the link found is a weaker one than the first candidate."""
+
+    def rule(cols: Columns) -> Derivation | None:
+        found = cols.find(*candidates)
+        if found is None:
+            return None
+        weaker = note if cols.find(candidates[0]) is None else None
+        return Derivation(found, note=weaker)
+
+    return rule
+
+
+def labelled(rules: Sequence[tuple[pl.Expr, str]], default: str = "unknown") -> pl.Expr:
+    """The label of the first rule whose condition holds (nulls count as false)."""
+    expr: pl.Expr = pl.lit(default)
+    for cond, key in reversed(rules):
+        expr = pl.when(cond.fill_null(False)).then(pl.lit(key)).otherwise(expr)
+    return expr
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """One column layout a preset reads.

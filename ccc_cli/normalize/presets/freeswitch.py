@@ -1,7 +1,13 @@
-"""FreeSWITCH: mod_cdr_csv's default template (headerless) and CSVs with its names.
+"""FreeSWITCH: mod_cdr_csv's default template (headerless) and CSVs with its names
+(``freeswitch``); the database CDR table of mod_cdr_pg_csv (``freeswitch_db``).
 
-Sources: FreeSWITCH ``conf/vanilla/autoload_configs/cdr_csv.conf.xml``,
-developer.signalwire.com mod_cdr_csv; see ``shared/docs/cdr-formats.md`` section 4.
+Sources: FreeSWITCH ``conf/vanilla/autoload_configs/cdr_csv.conf.xml`` and
+``cdr_pg_csv.conf.xml`` (the ``cdr`` table's default schema: ``local_ip_v4,
+caller_id_name, caller_id_number, destination_number, context, start_stamp,
+answer_stamp, end_stamp, duration, billsec, hangup_cause, uuid, bleg_uuid, accountcode,
+read_codec, write_codec, sip_hangup_disposition, ani``, stamps as PostgreSQL
+``timestamp with time zone``), developer.signalwire.com mod_cdr_csv and
+mod_cdr_pg_csv pages; see ``shared/docs/cdr-formats.md`` section 4.
 """
 
 from __future__ import annotations
@@ -48,11 +54,43 @@ _FREESWITCH_EXAMPLE: Final = (
 )
 
 
+# mod_cdr_pg_csv's default schema, also the column order of its CSV spool files.
+_PG_SCHEMA: Final = (
+    "local_ip_v4",
+    "caller_id_name",
+    "caller_id_number",
+    "destination_number",
+    "context",
+    "start_stamp",
+    "answer_stamp",
+    "end_stamp",
+    "duration",
+    "billsec",
+    "hangup_cause",
+    "uuid",
+    "bleg_uuid",
+    "accountcode",
+    "read_codec",
+    "write_codec",
+    "sip_hangup_disposition",
+    "ani",
+)
+# PostgreSQL writes offsets as +07 or +05:30, with fractions of a second when set.
+_PG_STAMP: Final = "%Y-%m-%d %H:%M:%S%.f%#z"
+
+
 def _freeswitch_end(cols: Columns) -> Derivation | None:
-    # duration is whole seconds from start to end: start + duration is the end, exact
-    # even when a spreadsheet re-saved the stamps at minute resolution (seen in real
-    # files). end_stamp only serves files without a duration column.
-    return None if cols.find("duration") is not None else pick("end_stamp")(cols)
+    """end_stamp, where it is written to the second. The engine checks it against
+    start + duration; a stamp re-saved by a spreadsheet at minute resolution (seen in
+    real files) is left out, so the exact duration gives that row's end."""
+    end = cols.find("end_stamp")
+    if end is None:
+        return None
+    if cols.find("duration") is None:
+        return Derivation(end)
+    text = cols.text(end)
+    to_the_second = text.str.contains(r"\d:\d{2}:\d{2}").fill_null(False)
+    return Derivation(f"{end} (to the second)", pl.when(to_the_second).then(text))
 
 
 def _freeswitch_type(cols: Columns) -> Derivation | None:
@@ -74,6 +112,23 @@ def _freeswitch_type(cols: Columns) -> Derivation | None:
     used = ctx if dst is None else f"{ctx}, {dst}"
     return Derivation(f"rules on {used}", expr)
 
+
+_FIELDS: Final = {
+    FIELD_CALL_ID: pick("uuid"),
+    FIELD_START: pick("start_stamp"),
+    FIELD_END: _freeswitch_end,
+    FIELD_ANSWER: pick("answer_stamp"),
+    FIELD_DURATION: pick("duration"),
+    FIELD_TYPE: _freeswitch_type,
+    # The A-leg names its B-leg: linking it to that uuid makes them one call.
+    FIELD_PARENT: pick("bleg_uuid"),
+    FIELD_STATUS: pick("hangup_cause"),
+}
+_TYPE_VALUES: Final = {
+    "inbound": ("public",),
+    "outbound": ("external-dst",),
+    "internal": ("extension",),
+}
 
 FREESWITCH = Preset(
     name="freeswitch",
@@ -99,24 +154,49 @@ FREESWITCH = Preset(
             optional=("answer_stamp", "bleg_uuid", "context", "hangup_cause"),
         ),
     ),
-    fields={
-        FIELD_CALL_ID: pick("uuid"),
-        FIELD_START: pick("start_stamp"),
-        FIELD_END: _freeswitch_end,
-        FIELD_ANSWER: pick("answer_stamp"),
-        FIELD_DURATION: pick("duration"),
-        FIELD_TYPE: _freeswitch_type,
-        # The A-leg names its B-leg: linking it to that uuid makes them one call.
-        FIELD_PARENT: pick("bleg_uuid"),
-        FIELD_STATUS: pick("hangup_cause"),
-    },
-    type_values={
-        "inbound": ("public",),
-        "outbound": ("external-dst",),
-        "internal": ("extension",),
-    },
+    fields=_FIELDS,
+    time_formats=(_PG_STAMP,),
+    type_values=_TYPE_VALUES,
     limits=(
         "times are naive server-local times (pass --tz); only A-legs are written unless "
         "legs=ab is configured"
+    ),
+)
+
+FREESWITCH_DB = Preset(
+    name="freeswitch_db",
+    title="FreeSWITCH database CDR (mod_cdr_pg_csv cdr table)",
+    layouts=(
+        Layout(
+            "mod_cdr_pg_csv cdr table",
+            required=(
+                ("start_stamp",),
+                ("end_stamp",),
+                ("uuid",),
+                ("local_ip_v4", "sip_hangup_disposition", "direction"),
+            ),
+            optional=("answer_stamp", "bleg_uuid", "context", "hangup_cause", "billsec"),
+        ),
+        Layout(
+            "mod_cdr_pg_csv spool file, default schema, 18 columns",
+            positions=_PG_SCHEMA,
+            shapes={
+                "start_stamp": "datetime",
+                "answer_stamp": "datetime?",
+                "end_stamp": "datetime",
+                "duration": "int",
+                "billsec": "int",
+                "uuid": "uuid",
+                "bleg_uuid": "uuid?",
+            },
+        ),
+    ),
+    fields=_FIELDS,
+    time_formats=(_PG_STAMP,),
+    type_values=_TYPE_VALUES,
+    limits=(
+        "FreeSWITCH writes bleg_uuid only on an A-leg whose B-leg answered: the B-legs "
+        "of an unanswered forward or ring group are counted as calls of their own; "
+        "stamps without an offset are naive server-local times (pass --tz)"
     ),
 )
