@@ -536,6 +536,60 @@ def test_generic_answer_fallback_says_ring_time_is_lost() -> None:
     assert any("ring time is lost" in n for n in calls.notes)
 
 
+def test_grandstream_sessions_link_the_legs(runner: CliRunner) -> None:
+    path = str(DATA / "grandstream/cdr_export.csv")
+    doc = run(runner, "inspect", path)
+    columns = doc["files"][0]["columns"]
+    assert columns["group"]["column"] == "Session"
+    assert columns["duration"]["column"] == "Call Time (H:MM:SS or seconds)"
+    # Read as generic (no Session link, no Call Time): r3 and S4 have no end
+    # (missing_end), and every other row is a call. At 09:02:20: r1, r2, S2, S3 and the
+    # first half of S5 = 5, one more than the 4 calls there are.
+    doc = run(runner, "peak", path, "--preset", "generic")
+    assert doc["rows"]["merged_legs"] == 0
+    assert doc["rows"]["invalid_reasons"]["missing_end"] == 2
+    assert doc["peak"]["total"]["value"] == 5
+
+
+def test_yeastar_call_id_is_uniqueid_not_the_zero_id(runner: CliRunner) -> None:
+    doc = run(runner, "inspect", str(DATA / "yeastar/cdr.csv"))
+    assert doc["files"][0]["columns"]["call_id"]["column"] == "uniqueid"
+    calls = load_calls([DATA / "yeastar/cdr.csv"]).calls
+    assert "0" not in calls["call_id"].to_list()
+
+
+def test_freeswitch_maps_end_stamp_and_duration(runner: CliRunner) -> None:
+    for path in ("freeswitch/Master.csv", "freeswitch_db/cdr_table.csv"):
+        columns = run(runner, "inspect", str(DATA / path))["files"][0]["columns"]
+        assert columns["end"]["column"] == "end_stamp (to the second)"
+        assert columns["duration"]["column"] == "duration"
+    # f4's stamps carry fractions of a second: the end is end_stamp, 12:05:00.25+07.
+    calls = load_calls([DATA / "freeswitch_db/cdr_table.csv"]).calls
+    ends = dict(zip(calls["call_id"], calls["end"], strict=True))
+    assert str(ends["6f1c2a10-07a1-11ef-9a04-0242ac120002"]) == "2024-05-01 05:05:00.250000+00:00"
+
+
+def test_kamailio_bye_rows_end_their_invite() -> None:
+    calls = load_calls([DATA / "kamailio/acc.csv"]).calls.sort("source_row")
+    spans = [(str(s.time()), str(e.time())) for s, e in zip(calls["start"], calls["end"])]
+    assert spans == [
+        ("10:00:00", "10:05:00"),
+        ("10:01:00", "10:02:00"),
+        ("10:01:30", "10:01:30"),
+        ("10:01:40", "10:04:00"),
+        ("10:03:00", "10:05:00"),
+    ]
+
+
+def test_asterisk_without_linkedid_says_fan_out_is_not_linked(runner: CliRunner) -> None:
+    doc = run(runner, "peak", str(DATA / "asterisk/cdr_asterisk18.csv"))
+    (note,) = doc["notes"]
+    assert "no linkedid column (Asterisk 1.8 or older)" in note
+    assert "ring-group fan-out" in note
+    doc = run(runner, "peak", str(DATA / "asterisk/Master.csv"))
+    assert not [n for n in doc["notes"] if "linkedid" in n]
+
+
 # --- detection and overrides ---------------------------------------------------------------
 def test_headerless_detection_reports_the_shapes(runner: CliRunner) -> None:
     doc = run(runner, "inspect", str(DATA / "freeswitch/Master.csv"))
