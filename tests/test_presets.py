@@ -8,6 +8,7 @@ are not concurrent. Also: detection (header names, headerless shapes), overrides
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,6 +184,25 @@ FIXTURES = [
         "2023-11-14T22:14:20+00:00",
         {"inbound": 1, "outbound": 1, "internal": 1},
         {"not_a_call": 1},
+    ),
+    # The same calls without header and type lines (see CUCM_HEADERLESS below).
+    Fixture(
+        "cucm/cdr_headerless_10x",
+        "cucm",
+        "CUCM 10.x (123 fields)",
+        {"read": 4, "used": 3, "merged_legs": 1},
+        3,
+        "2023-11-14T22:14:20+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+    ),
+    Fixture(
+        "cucm/cdr_headerless_11x_quoted",
+        "cucm",
+        "CUCM 11.x and later",
+        {"read": 4, "used": 3, "merged_legs": 1},
+        3,
+        "2023-11-14T22:14:20+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
     ),
     # Amazon Connect: k1 INBOUND 08:00-08:05 and its transfer k2 (InitialContactId k1)
     # 08:04-08:09: one call. k3 OUTBOUND 08:01-08:02; k4 CHAT and k5 MONITOR: not calls;
@@ -571,7 +591,9 @@ def test_freeswitch_maps_end_stamp_and_duration(runner: CliRunner) -> None:
 
 def test_kamailio_bye_rows_end_their_invite() -> None:
     calls = load_calls([DATA / "kamailio/acc.csv"]).calls.sort("source_row")
-    spans = [(str(s.time()), str(e.time())) for s, e in zip(calls["start"], calls["end"])]
+    spans = [
+        (str(s.time()), str(e.time())) for s, e in zip(calls["start"], calls["end"], strict=True)
+    ]
     assert spans == [
         ("10:00:00", "10:05:00"),
         ("10:01:00", "10:02:00"),
@@ -588,6 +610,54 @@ def test_asterisk_without_linkedid_says_fan_out_is_not_linked(runner: CliRunner)
     assert "ring-group fan-out" in note
     doc = run(runner, "peak", str(DATA / "asterisk/Master.csv"))
     assert not [n for n in doc["notes"] if "linkedid" in n]
+
+
+# CUCM without its header and type lines: the same four records as the cucm fixture
+# minus the CMR row. T = 22:13:20Z. Global call 1-1001: gateway -> phone [T, T+300) and
+# phone -> phone [T+100, T+400), one call (inbound); 1-1002 phone -> trunk [T+50, T+70),
+# never connected (outbound); 2-1001 CSF -> SEP [T+60, T+200) (internal). At T+60 = 3.
+CUCM_HEADERLESS = {
+    "cucm/cdr_headerless_10x": (123, "CUCM 10.x (123 fields)"),
+    "cucm/cdr_headerless_11x_quoted": (129, "CUCM 11.x and later"),
+}
+
+
+def _requoted(path: Path, out: Path, *, quote: bool) -> Path:
+    with path.open(newline="") as src:
+        records = list(csv.reader(src))
+    with out.open("w", newline="") as dst:
+        style = csv.QUOTE_ALL if quote else csv.QUOTE_MINIMAL
+        csv.writer(dst, quoting=style, lineterminator="\n").writerows(records)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CUCM_HEADERLESS))
+@pytest.mark.parametrize("quote", [False, True], ids=["unquoted", "quoted"])
+def test_cucm_headerless_widths_quoted_or_not(
+    runner: CliRunner, tmp_path: Path, name: str, quote: bool
+) -> None:
+    width, layout = CUCM_HEADERLESS[name]
+    path = str(_requoted(DATA / name, tmp_path / "cdr_cluster_01", quote=quote))
+    for flags in ((), ("--preset", "cucm")):
+        doc = run(runner, "inspect", path, *flags)
+        preset = doc["files"][0]["preset"]
+        assert preset["name"] == "cucm"
+        assert layout in preset["layout"]
+        assert preset["why"].startswith(f"headerless, {width} columns;")
+        doc = run(runner, "peak", path, *flags)
+        assert {k: v for k, v in doc["rows"].items() if k != "invalid_reasons" and v} == {
+            "read": 4,
+            "used": 3,
+            "merged_legs": 1,
+        }
+        total = doc["peak"]["total"]
+        assert (total["value"], total["at"]) == (3, "2023-11-14T22:14:20+00:00")
+
+
+def test_wrong_preset_error_uses_an_before_a_vowel(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["peak", str(DATA / "twilio/calls.csv"), "--preset", "asterisk"])
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    assert "does not look like an asterisk file (the header lacks" in r.stderr
 
 
 # --- detection and overrides ---------------------------------------------------------------

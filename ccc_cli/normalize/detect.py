@@ -53,6 +53,7 @@ _SHAPES: Final = {
         r"( ?(Z|[+-]\d{2}(:?\d{2})?))?$"
     ),
     "int": re.compile(r"^-?\d+$"),
+    "epoch_s": re.compile(r"^\d{9,10}$"),
     "uuid": re.compile(
         r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
     ),
@@ -62,6 +63,7 @@ _SHAPES: Final = {
 _SHAPE_WORDS: Final = {
     "datetime": "a datetime",
     "int": "an integer",
+    "epoch_s": "epoch seconds",
     "uuid": "a UUID",
     "uniqueid": "an Asterisk uniqueid",
     "disposition": "a disposition",
@@ -213,8 +215,9 @@ def _choose(
             what = f"the header lacks {', '.join(missing)}" if missing else "headerless layouts"
         else:
             what = f"headerless, {width} columns"
+        article = "an" if requested[0] in "aeiou" else "a"
         raise InputError(
-            f"{label}: does not look like a {requested} file ({what})",
+            f"{label}: does not look like {article} {requested} file ({what})",
             hint=manual_hint(),
         )
     if not found:
