@@ -304,6 +304,18 @@ FIXTURES = [
         {"inbound": 1, "outbound": 1, "internal": 1},
         {"not_a_call": 3},
     ),
+    # The same acc rows dumped without a header (tab-separated, SELECT ... INTO
+    # OUTFILE) with the six columns the default kamailio.cfg adds. Same count.
+    Fixture(
+        "kamailio/acc_outfile.txt",
+        "kamailio",
+        "acc table without header, kamailio.cfg extra columns, 14 columns",
+        {"read": 8, "used": 4, "merged_legs": 1, "invalid": 3},
+        3,
+        "2024-06-03T10:01:40+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+        {"not_a_call": 3},
+    ),
     # OpenSIPS acc table in CDR mode (one row per call): from created for setuptime +
     # duration. cdr-1 10:00:00 + 5 + 295 -> 10:05:00; cdr-2 10:01:00 + 10 + 50 ->
     # 10:02:00; cdr-3 487 10:01:30 + 20 -> 10:01:50; cdr-4: a 503 attempt 10:01:35 + 5

@@ -56,6 +56,11 @@ _SHAPES: Final = {
     ),
     "int": re.compile(r"^-?\d+$"),
     "epoch_s": re.compile(r"^\d{9,10}$"),
+    "sip_method": re.compile(
+        r"^(INVITE|ACK|BYE|CANCEL|OPTIONS|REGISTER|PRACK|SUBSCRIBE|NOTIFY|PUBLISH|INFO|"
+        r"REFER|MESSAGE|UPDATE)$"
+    ),
+    "sip_code": re.compile(r"^[1-6]\d{2}$"),
     "uuid": re.compile(
         r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
     ),
@@ -66,6 +71,8 @@ _SHAPE_WORDS: Final = {
     "datetime": "a datetime",
     "int": "an integer",
     "epoch_s": "epoch seconds",
+    "sip_method": "a SIP method",
+    "sip_code": "a SIP reply code",
     "uuid": "a UUID",
     "uniqueid": "an Asterisk uniqueid",
     "disposition": "a disposition",

@@ -9,7 +9,8 @@ the ``cdr`` flag one record per call, ``setuptime`` from the INVITE to its 200 O
 ``duration`` from the 200 OK to the BYE, ``created`` when the call was created),
 Kamailio's ``acc`` and ``acc_cdrs`` schemas (kamailio/kamailio
 ``src/lib/srdb1/schema/acc.xml``, ``acc_cdrs.xml``: ``start_time``, ``end_time``,
-``duration``) and its sample ``acc-mysql.cfg`` (extra ``src_user``, ``dst_user``, ...).
+``duration``), its default ``kamailio.cfg`` (``WITH_ACCDB`` adds ``src_user,
+src_domain, src_ip, dst_ouser, dst_user, dst_domain``) and ``acc-mysql.cfg``.
 
 In transaction mode a call is its INVITE row; it ends at the BYE row that shares its
 ``callid``. Only INVITE rows are calls (BYE, CANCEL, ... rows are ``not_a_call``); the
@@ -18,6 +19,8 @@ call id, no loop), and the rows of one call id (re-INVITEs, forks) are its legs.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 import polars as pl
 
@@ -39,6 +42,14 @@ from ccc_cli.schema import (
     FIELD_STATUS,
     FIELD_TYPE,
 )
+
+# Tables dumped without a header (SELECT ... INTO OUTFILE): the columns in table order.
+_ACC: Final = ("id", "method", "from_tag", "to_tag", "callid", "sip_code", "sip_reason", "time")
+# Kamailio's default kamailio.cfg (WITH_ACCDB) adds these, in this order.
+_ACC_EXTRA: Final = ("src_user", "src_domain", "src_ip", "dst_ouser", "dst_user", "dst_domain")
+# OpenSIPS 2.2 and later.
+_OPENSIPS_ACC: Final = (*_ACC, "duration", "ms_duration", "setuptime", "created")
+_ACC_SHAPES: Final = {"method": "sip_method", "sip_code": "sip_code", "time": "datetime"}
 
 
 def _method(cols: Columns) -> pl.Expr | None:
@@ -154,6 +165,17 @@ KAMAILIO = Preset(
                 "src_user",
                 "dst_user",
             ),
+        ),
+        Layout("acc table without header, 8 columns", positions=_ACC, shapes=_ACC_SHAPES),
+        Layout(
+            "acc table without header, kamailio.cfg extra columns, 14 columns",
+            positions=(*_ACC, *_ACC_EXTRA),
+            shapes=_ACC_SHAPES,
+        ),
+        Layout(
+            "OpenSIPS acc table without header, 12 columns",
+            positions=_OPENSIPS_ACC,
+            shapes={**_ACC_SHAPES, "duration": "int", "setuptime": "int"},
         ),
         Layout(
             "acc_cdrs table",
