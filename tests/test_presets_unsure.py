@@ -70,22 +70,33 @@ def test_a_detected_preset_adds_no_such_note(runner: CliRunner) -> None:
 
 
 def test_shared_uniqueid_and_bleg_uuid_are_links(runner: CliRunner, tmp_path: Path) -> None:
+    # Yeastar-like: id (0 on every row) is the call id by alias; uniqueid repeats.
     shared = tmp_path / "shared.csv"
     shared.write_text(
-        "start_time,end_time,uniqueid\n"
-        "2024-01-01 10:00:00,2024-01-01 10:05:00,1704103200.1\n"
-        "2024-01-01 10:00:20,2024-01-01 10:05:00,1704103200.1\n"
-        "2024-01-01 10:01:00,2024-01-01 10:02:00,1704103260.2\n"
+        "id,start_time,end_time,uniqueid\n"
+        "0,2024-01-01 10:00:00,2024-01-01 10:05:00,1704103200.1\n"
+        "0,2024-01-01 10:00:20,2024-01-01 10:05:00,1704103200.1\n"
+        "0,2024-01-01 10:01:00,2024-01-01 10:02:00,1704103260.2\n"
     )
     (note,) = link_notes(run(runner, "peak", str(shared), "-q")["notes"])
     assert "column 'uniqueid'" in note and note.endswith("--group-col uniqueid")
     unique = tmp_path / "unique.csv"
     unique.write_text(
-        "start_time,end_time,uniqueid\n"
-        "2024-01-01 10:00:00,2024-01-01 10:05:00,1704103200.1\n"
-        "2024-01-01 10:01:00,2024-01-01 10:02:00,1704103260.2\n"
+        "id,start_time,end_time,uniqueid\n"
+        "1,2024-01-01 10:00:00,2024-01-01 10:05:00,1704103200.1\n"
+        "2,2024-01-01 10:01:00,2024-01-01 10:02:00,1704103260.2\n"
     )
     assert not link_notes(run(runner, "peak", str(unique), "-q")["notes"])
+    # A repeated call id is the engine's "reused ids" note, not a link note.
+    reused = tmp_path / "reused.csv"
+    reused.write_text(
+        "uniqueid,start_time,end_time\n"
+        "1704103200.1,2024-01-01 10:00:00,2024-01-01 10:05:00\n"
+        "1704103200.1,2024-01-01 11:00:00,2024-01-01 11:05:00\n"
+    )
+    notes = run(runner, "peak", str(reused), "-q")["notes"]
+    assert not link_notes(notes)
+    assert any("call id(s) appear on several calls" in n for n in notes)
     bleg = tmp_path / "bleg.csv"
     bleg.write_text(
         "start_time,end_time,id,bleg_uuid\n2024-01-01 10:00:00,2024-01-01 10:05:00,a,b\n"

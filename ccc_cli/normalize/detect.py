@@ -36,6 +36,7 @@ from ccc_cli.options import LoadOptions
 from ccc_cli.schema import (
     ALIASES,
     FIELD_ANSWER,
+    FIELD_CALL_ID,
     FIELD_DURATION,
     FIELD_END,
     FIELD_GROUP,
@@ -634,7 +635,9 @@ def generic_notes(
         cols.find(*ALIASES[f]) is not None for f in (FIELD_GROUP, FIELD_PARENT)
     )
     if not linked:
-        link = _link_column(scan, cols)
+        # The call id's own repeats get the engine's note on reused ids.
+        call_id = options.columns.get(FIELD_CALL_ID) or cols.find(*ALIASES[FIELD_CALL_ID])
+        link = _link_column(scan, cols, call_id)
         if link is not None:
             name, flag = link
             notes.append(
@@ -658,7 +661,7 @@ def generic_notes(
     return notes
 
 
-def _link_column(scan: Scan, cols: Columns) -> tuple[str, str] | None:
+def _link_column(scan: Scan, cols: Columns, call_id: str | None) -> tuple[str, str] | None:
     for key in _GROUP_LINKS:
         found = cols.find(key)
         if found is not None:
@@ -669,7 +672,7 @@ def _link_column(scan: Scan, cols: Columns) -> tuple[str, str] | None:
             return found, "--parent-col"
     for key in _SHARED_LINKS:
         found = cols.find(key)
-        if found is not None and _repeats(scan, found):
+        if found is not None and found != call_id and _repeats(scan, found):
             return found, "--group-col"
     return None
 
