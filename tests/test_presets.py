@@ -263,6 +263,16 @@ FIXTURES = [
         "2024-06-03T10:02:10+00:00",
         {"inbound": 2, "outbound": 1, "internal": 1},
     ),
+    # The same table dumped without a header (35 columns in the documented order).
+    Fixture(
+        "yeastar/cdr_dump.csv",
+        "yeastar",
+        "S-series cdr table without header",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-06-03T10:02:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
+    ),
     # 3CX CDR with header. callid 5001: h1 Line -> Queue 11:00:00-11:00:20 and h2 Line ->
     # Extension 11:00:20-11:05:00: one call (inbound). h3 Extension -> Line
     # 11:01:00-11:03:00 (outbound); h4 Extension -> Extension 11:02:00-11:02:30

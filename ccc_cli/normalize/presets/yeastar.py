@@ -13,6 +13,8 @@ Duration``, ``Status``, ``Communication Type`` Inbound/Outbound/Internal, ...).
 
 from __future__ import annotations
 
+from typing import Final
+
 from ccc_cli.normalize.presets.asterisk import uniqueid_zone
 from ccc_cli.normalize.presets.base import Layout, Preset, pick, seconds
 from ccc_cli.schema import (
@@ -24,6 +26,46 @@ from ccc_cli.schema import (
     FIELD_TYPE,
 )
 
+# The cdr table's columns in the order the documentation lists them (a dump without a
+# header); later firmware may add columns after these.
+_CDR_TABLE: Final = (
+    "id",
+    "datetime",
+    "clid",
+    "src",
+    "dst",
+    "dcontext",
+    "srctrunk",
+    "dstrunk",
+    "lastapp",
+    "lastdata",
+    "duration",
+    "billable",
+    "disposition",
+    "amaflags",
+    "calltype",
+    "accountcode",
+    "uniqueid",
+    "recordfile",
+    "recordpath",
+    "monitorfile",
+    "monitorpath",
+    "dstmonitorfile",
+    "dstmonitorpath",
+    "extfield1",
+    "extfield2",
+    "extfield3",
+    "extfield4",
+    "extfield5",
+    "payaccount",
+    "usercost",
+    "didnumber",
+    "transbilling",
+    "payexten",
+    "srcchanurl",
+    "dstchanurl",
+)
+
 YEASTAR = Preset(
     name="yeastar",
     title="Yeastar S-series / P-series CDR",
@@ -32,6 +74,18 @@ YEASTAR = Preset(
             "S-series cdr table",
             required=(("datetime",), ("duration",), ("billable", "billsec"), ("calltype",)),
             optional=("uniqueid", "src", "dst", "srctrunk", "dstrunk", "disposition"),
+        ),
+        Layout(
+            "S-series cdr table without header",
+            positions=_CDR_TABLE,
+            shapes={
+                "datetime": "datetime",
+                "duration": "int",
+                "billable": "int",
+                "disposition": "disposition",
+                "uniqueid": "uniqueid",
+            },
+            exact_width=False,
         ),
         Layout(
             "P-series CDR export",
