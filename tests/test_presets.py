@@ -340,6 +340,20 @@ FIXTURES = [
         "2024-06-03T10:01:35+00:00",
         {"other": 4},
     ),
+    # OpenSIPS Control Panel's cdrs table (INVITE time + seconds to the BYE). A
+    # 10:00:00 + 300 s and a second dialog of the same Call-ID 10:03:00 + 120 s: one
+    # call [10:00, 10:05) (0901234567 -> 1001: inbound); B 10:01:00 + 60 s (outbound);
+    # D 10:01:40 + 140 s (internal). created is when the row was written, not used.
+    # At 10:01:40: A, B, D = 3.
+    Fixture(
+        "kamailio/opensips_cp_cdrs.csv",
+        "kamailio",
+        "OpenSIPS-CP cdrs table",
+        {"read": 4, "used": 3, "merged_legs": 1},
+        3,
+        "2024-06-03T10:01:40+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+    ),
     # mod_cdr_pg_csv table export, stamps with +07 offsets (shown in UTC). f1 public
     # A-leg 12:00:00-12:10:00 names its answered B-leg f2 (12:00:01-12:10:00): one call.
     # f3 1001 -> 0123456789 12:01:00-12:01:30, NO_ANSWER (outbound); f4 1000 -> 1001

@@ -9,7 +9,10 @@ the ``cdr`` flag one record per call, ``setuptime`` from the INVITE to its 200 O
 ``duration`` from the 200 OK to the BYE, ``created`` when the call was created),
 Kamailio's ``acc`` and ``acc_cdrs`` schemas (kamailio/kamailio
 ``src/lib/srdb1/schema/acc.xml``, ``acc_cdrs.xml``: ``start_time``, ``end_time``,
-``duration``), its default ``kamailio.cfg`` (``WITH_ACCDB`` adds ``src_user,
+``duration``), OpenSIPS Control Panel's ``cdrs`` table (opensips-cp
+``web/tools/cdrviewer/cdrs.sql``: ``cdr_id, call_start_time, duration, sip_call_id,
+sip_from_tag, sip_to_tag, created``, filled from the INVITE and BYE rows of ``acc``),
+its default ``kamailio.cfg`` (``WITH_ACCDB`` adds ``src_user,
 src_domain, src_ip, dst_ouser, dst_user, dst_domain``) and ``acc-mysql.cfg``.
 
 In transaction mode a call is its INVITE row; it ends at the BYE row that shares its
@@ -67,22 +70,23 @@ def _bye_time(cols: Columns) -> pl.Expr | None:
 
 
 def _acc_start(cols: Columns) -> Derivation | None:
-    # CDR mode: created is when the call was created (its INVITE); in transaction mode
-    # (or with created empty) the INVITE's row time, which is when its final reply came.
-    found = [c for c in (cols.find("start_time"), cols.find("created")) if c is not None]
-    time = cols.find("time")
-    if cols.find("start_time") is not None:
-        return Derivation(found[0])
+    # acc_cdrs and OpenSIPS-CP's cdrs table say when the call started. In CDR mode
+    # created is when the call was created (its INVITE); in transaction mode (or with
+    # created empty) the INVITE's row time, which is when its final reply came.
+    found = cols.find("start_time", "call_start_time")
+    if found is not None:
+        return Derivation(found)
+    created, time = cols.find("created"), cols.find("time")
     if time is None:
-        return None
-    if not found:
+        return None if created is None else Derivation(created)
+    if created is None:
         return Derivation(
             time,
             note="the acc table has no call creation time: calls count from the final "
             "reply to their INVITE, so ring time is lost",
         )
-    expr = pl.coalesce(cols.text(found[0]), cols.text(time))
-    return Derivation(f"coalesce({found[0]}, {time})", expr)
+    expr = pl.coalesce(cols.text(created), cols.text(time))
+    return Derivation(f"coalesce({created}, {time})", expr)
 
 
 def _failed(cols: Columns) -> pl.Expr:
@@ -129,7 +133,8 @@ def _acc_type(cols: Columns) -> Derivation | None:
     """From the extra columns of the sample configs (``src_user``, ``dst_user``): a
     dialled number of 7+ digits ``external-dst`` (outbound), a caller of 7+ digits
     ``external-src`` (inbound), two short numbers ``extension`` (internal)."""
-    src, dst = cols.find("src_user"), cols.find("dst_user", "dst_ouser")
+    src = cols.find("src_user", "caller_id")
+    dst = cols.find("dst_user", "dst_ouser", "callee_id")
     if src is None or dst is None:
         return None
     a, b = cols.text(src), cols.text(dst)
@@ -190,15 +195,21 @@ KAMAILIO = Preset(
             ),
             optional=("id", "dst_user", "src_domain", "dst_domain"),
         ),
+        # OpenSIPS Control Panel's CDR viewer pairs each INVITE with its BYE into it.
+        Layout(
+            "OpenSIPS-CP cdrs table",
+            required=(("cdr_id",), ("call_start_time",), ("duration",), ("sip_call_id",)),
+            optional=("sip_from_tag", "sip_to_tag", "created", "caller_id", "callee_id"),
+        ),
     ),
     fields={
-        FIELD_CALL_ID: pick("id", "callid"),
+        FIELD_CALL_ID: pick("id", "cdr_id", "callid"),
         FIELD_START: _acc_start,
         FIELD_END: _acc_end,
         FIELD_DURATION: _acc_duration,
         FIELD_TYPE: _acc_type,
         # Forks, re-INVITEs and the CDR rows of one dialog share the SIP Call-ID.
-        FIELD_GROUP: pick("callid"),
+        FIELD_GROUP: pick("callid", "sip_call_id"),
         FIELD_STATUS: pick("sip_reason", "sip_code"),
     },
     keep=_invites_only,
