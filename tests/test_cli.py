@@ -189,17 +189,21 @@ def test_errors_are_one_line_with_exit_code(
     assert r.stdout == ""
 
 
-def test_no_start_column_names_columns_and_flag(runner: CliRunner, tmp_path: Path) -> None:
+def test_no_start_column_names_columns_and_flag(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "x.csv"
     path.write_text("when,until\n1,2\n")
-    r = runner.invoke(app, ["peak", str(path)])
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["peak", "x.csv"])
     assert r.exit_code == ExitCode.BAD_INPUT
     assert r.stderr == (
-        f"ccc: error: {path}: no start-time column found and no preset matched; "
+        "ccc: error: x.csv: no start-time column found and no preset matched; "
         "columns: when, until\n"
         "hint: pass --preset stringee|stringeex|stringeex_vi|twilio|asterisk|freeswitch|"
-        "cucm|connect|generic, or name the columns with --start-col and --end-col "
-        "(or --duration-col)\n"
+        "freeswitch_db|cucm|connect|grandstream|yeastar|3cx|kamailio|teams|zoom|generic, "
+        "or name the columns with --start-col and --end-col (or --duration-col); "
+        "'ccc inspect x.csv' shows its columns and the closest presets\n"
     )
 
 

@@ -8,6 +8,7 @@ are not concurrent. Also: detection (header names, headerless shapes), overrides
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,6 +185,25 @@ FIXTURES = [
         {"inbound": 1, "outbound": 1, "internal": 1},
         {"not_a_call": 1},
     ),
+    # The same calls without header and type lines (see CUCM_HEADERLESS below).
+    Fixture(
+        "cucm/cdr_headerless_10x",
+        "cucm",
+        "CUCM 10.x (123 fields)",
+        {"read": 4, "used": 3, "merged_legs": 1},
+        3,
+        "2023-11-14T22:14:20+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+    ),
+    Fixture(
+        "cucm/cdr_headerless_11x_quoted",
+        "cucm",
+        "CUCM 11.x and later",
+        {"read": 4, "used": 3, "merged_legs": 1},
+        3,
+        "2023-11-14T22:14:20+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+    ),
     # Amazon Connect: k1 INBOUND 08:00-08:05 and its transfer k2 (InitialContactId k1)
     # 08:04-08:09: one call. k3 OUTBOUND 08:01-08:02; k4 CHAT and k5 MONITOR: not calls;
     # k6 CALLBACK (outbound) 08:01:45-08:03. At 08:01:45: k1, k3, k6 = 3.
@@ -196,6 +216,197 @@ FIXTURES = [
         "2024-06-01T08:01:45+00:00",
         {"inbound": 1, "outbound": 2},
         {"not_a_call": 2},
+    ),
+    # Asterisk 1.8 cdr table (no linkedid). a1 from-pstn 10:00:00 + 300 s and a5, the
+    # same channel after a transfer (same uniqueid), 10:05:00 + 120 s: one call
+    # [10:00, 10:07). a2 the ring-group fork through a Local channel (another uniqueid)
+    # 10:00:00 + 20 s, NO ANSWER: cannot be linked, a call of its own (its caller is
+    # external: inbound). a3 102 -> 103 10:00:10 + 40 s; a4 101 -> trunk 10:01 + 60 s.
+    # At 10:00:10: call 1, a2, a3 = 3; inbound: call 1 + a2 = 2.
+    Fixture(
+        "asterisk/cdr_asterisk18.csv",
+        "asterisk",
+        "without linkedid (Asterisk 1.8 or older)",
+        {"read": 5, "used": 4, "merged_legs": 1},
+        3,
+        "2024-06-03T10:00:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
+    ),
+    # Grandstream UCM export, naive times. Session 1717405200.1: r1 trunk -> queue
+    # 09:00:00-09:05:00, r2 queue -> 1001 09:00:20-09:05:00, r3 queue -> 1002 09:00:20,
+    # NO ANSWER, End Time empty, Call Time 0:00:05 -> 09:00:25: one call [09:00, 09:05)
+    # (inbound: Source Trunk Name). S2 1003 -> trunk 09:01:00-09:03:00 (outbound).
+    # S3 1004 -> 1005 09:02:00-09:02:30 (internal: no trunk). S5 (one session) 1007 ->
+    # 1008 09:02:20-09:04:00 and the transfer 1008 -> 1009 09:03:30-09:06:00: one call
+    # [09:02:20, 09:06). S4 1006 -> trunk BUSY at 09:06:10, End Time empty, Call Time
+    # 0:00:15 -> 09:06:25. At 09:02:20: S1 S2 S3 S5 = 4; internal: S3 + S5 = 2.
+    Fixture(
+        "grandstream/cdr_export.csv",
+        "grandstream",
+        "UCM CDR export",
+        {"read": 8, "used": 5, "merged_legs": 3},
+        4,
+        "2024-06-03T09:02:20+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 2},
+    ),
+    # Yeastar S-series cdr table (id 0 on every row; call id = uniqueid). datetime +
+    # duration (from the start of the call). 1717408800.11: y1 Inbound 10:00:00 + 300 s
+    # and its transferred part 10:03:00 + 240 s: one call [10:00, 10:07). y3 Outbound
+    # 10:01:00 + 90 s; y4 Internal 10:02:00 + 30 s; y5 Inbound NO ANSWER 10:02:10 + 25 s;
+    # y6 Outbound 10:06:00 + 120 s. At 10:02:10: call 1, y3, y4, y5 = 4; inbound 2.
+    Fixture(
+        "yeastar/cdr.csv",
+        "yeastar",
+        "S-series cdr table",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-06-03T10:02:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
+    ),
+    # The same table dumped without a header (35 columns in the documented order).
+    Fixture(
+        "yeastar/cdr_dump.csv",
+        "yeastar",
+        "S-series cdr table without header",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-06-03T10:02:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
+    ),
+    # 3CX CDR with header. callid 5001: h1 Line -> Queue 11:00:00-11:00:20 and h2 Line ->
+    # Extension 11:00:20-11:05:00: one call (inbound). h3 Extension -> Line
+    # 11:01:00-11:03:00 (outbound); h4 Extension -> Extension 11:02:00-11:02:30
+    # (internal); h5 Line -> Queue never answered 11:02:10-11:02:40 (inbound); h6
+    # Extension -> Line 11:04:00-11:08:00. At 11:02:10: 5001, h3, h4, h5 = 4; inbound 2.
+    Fixture(
+        "3cx/cdr.csv",
+        "3cx",
+        "CDR with header",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-06-03T11:02:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
+    ),
+    # The same six segments as the CDR service writes them: no header, 27 fields in the
+    # default order. Same count.
+    Fixture(
+        "3cx/cdr_service.log",
+        "3cx",
+        "default order, 27 fields",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-06-03T11:02:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
+    ),
+    # Kamailio acc table, transaction mode: a call is its INVITE row and ends at the BYE
+    # row with its callid. A: INVITE 10:00:00, re-INVITE 10:03:00 (a leg), BYE 10:05:00:
+    # [10:00, 10:05) (0901234567 -> 1001: inbound). B: INVITE 10:01:00, BYE 10:02:00
+    # (outbound). C: INVITE 486 Busy at 10:01:30, no BYE: ends at its reply, zero
+    # length, never active (internal). D: INVITE 10:01:40, BYE 10:04:00 (internal). The
+    # three BYE rows are not calls. At 10:01:40: A, B, D = 3.
+    Fixture(
+        "kamailio/acc.csv",
+        "kamailio",
+        "acc table",
+        {"read": 8, "used": 4, "merged_legs": 1, "invalid": 3},
+        3,
+        "2024-06-03T10:01:40+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+        {"not_a_call": 3},
+    ),
+    # The same acc rows dumped without a header (tab-separated, SELECT ... INTO
+    # OUTFILE) with the six columns the default kamailio.cfg adds. Same count.
+    Fixture(
+        "kamailio/acc_outfile.txt",
+        "kamailio",
+        "acc table without header, kamailio.cfg extra columns, 14 columns",
+        {"read": 8, "used": 4, "merged_legs": 1, "invalid": 3},
+        3,
+        "2024-06-03T10:01:40+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+        {"not_a_call": 3},
+    ),
+    # OpenSIPS acc table in CDR mode (one row per call): from created for setuptime +
+    # duration. cdr-1 10:00:00 + 5 + 295 -> 10:05:00; cdr-2 10:01:00 + 10 + 50 ->
+    # 10:02:00; cdr-3 487 10:01:30 + 20 -> 10:01:50; cdr-4: a 503 attempt 10:01:35 + 5
+    # and its retry 10:01:40 + 2 + 200 (same callid): one call [10:01:35, 10:05:02).
+    # At 10:01:35: cdr-1, cdr-2, cdr-3, cdr-4 = 4 (no direction columns: other).
+    Fixture(
+        "kamailio/opensips_acc_cdr.csv",
+        "kamailio",
+        "acc table",
+        {"read": 5, "used": 4, "merged_legs": 1},
+        4,
+        "2024-06-03T10:01:35+00:00",
+        {"other": 4},
+    ),
+    # OpenSIPS Control Panel's cdrs table (INVITE time + seconds to the BYE). A
+    # 10:00:00 + 300 s and a second dialog of the same Call-ID 10:03:00 + 120 s: one
+    # call [10:00, 10:05) (0901234567 -> 1001: inbound); B 10:01:00 + 60 s (outbound);
+    # D 10:01:40 + 140 s (internal). created is when the row was written, not used.
+    # At 10:01:40: A, B, D = 3.
+    Fixture(
+        "kamailio/opensips_cp_cdrs.csv",
+        "kamailio",
+        "OpenSIPS-CP cdrs table",
+        {"read": 4, "used": 3, "merged_legs": 1},
+        3,
+        "2024-06-03T10:01:40+00:00",
+        {"inbound": 1, "outbound": 1, "internal": 1},
+    ),
+    # mod_cdr_pg_csv table export, stamps with +07 offsets (shown in UTC). f1 public
+    # A-leg 12:00:00-12:10:00 names its answered B-leg f2 (12:00:01-12:10:00): one call.
+    # f3 1001 -> 0123456789 12:01:00-12:01:30, NO_ANSWER (outbound); f4 1000 -> 1001
+    # 12:01:10.25-12:05:00.25 (internal); f5 public 12:02:00-12:02:40, cancelled, and its
+    # B-leg to 1002 f6 12:02:01-12:02:40: unanswered, so no bleg_uuid, counted apart.
+    # At 12:02:01 (05:02:01Z): call 1, f4, f5, f6 = 4; inbound: call 1 + f5 = 2;
+    # internal: f4 + f6 = 2.
+    Fixture(
+        "freeswitch_db/cdr_table.csv",
+        "freeswitch_db",
+        "mod_cdr_pg_csv cdr table",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-05-01T05:02:01+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 2},
+    ),
+    # The same rows as a CSV spool file (headerless, quoted, the default schema's 18
+    # columns). Same count.
+    Fixture(
+        "freeswitch_db/spool.csv",
+        "freeswitch_db",
+        "spool file",
+        {"read": 6, "used": 5, "merged_legs": 1},
+        4,
+        "2024-05-01T05:02:01+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 2},
+    ),
+    # Teams PSTN call log, UTC. t1 user_in 09:00-09:10; t2 user_out 09:01-09:03; t3 and
+    # t4 two dial-ins to conference C0NF-1 (conf_in) 09:02:00-09:30 and 09:02:30-09:20,
+    # two PSTN calls; t5 user_out of 0 s at 09:02:30 (never active). At 09:02:30:
+    # t1 t2 t3 t4 = 4; inbound 3.
+    Fixture(
+        "teams/pstn_calls.csv",
+        "teams",
+        "PSTN call log",
+        {"read": 5, "used": 5},
+        4,
+        "2024-06-03T09:02:30+00:00",
+        {"inbound": 3, "outbound": 1},
+    ),
+    # Zoom Phone call logs, UTC; one record per user leg, linked by call_id. 7001: L01
+    # inbound to 1001 02:00:00-02:06:00 and L02 the queue member 1002 who did not answer
+    # 02:00:05-02:00:25: one call. 7002 outbound 02:01:00-02:03:00. 7003: L04 and L05,
+    # both ends of 1004 -> 1005 (number types 1, 1: internal) 02:02:00-02:02:40. 7004
+    # inbound missed 02:02:10-02:02:30. At 02:02:10: 7001 7002 7003 7004 = 4.
+    Fixture(
+        "zoom/call_logs.csv",
+        "zoom",
+        "call logs",
+        {"read": 6, "used": 4, "merged_legs": 2},
+        4,
+        "2024-06-03T02:02:10+00:00",
+        {"inbound": 2, "outbound": 1, "internal": 1},
     ),
     # Only answer_time + billsec: g1 [10:00:10, +50 s), g2 [10:00:30, +60 s),
     # g3 [10:01:00, +10 s). At 10:00:30: g1 g2 = 2 (at 10:01 g1 ends as g3 starts).
@@ -379,6 +590,110 @@ def test_connect_parquet_reads_like_csv(tmp_path: Path) -> None:
 def test_generic_answer_fallback_says_ring_time_is_lost() -> None:
     calls = load_calls([DATA / "generic/answered_billsec.csv"])
     assert any("ring time is lost" in n for n in calls.notes)
+
+
+def test_grandstream_sessions_link_the_legs(runner: CliRunner) -> None:
+    path = str(DATA / "grandstream/cdr_export.csv")
+    doc = run(runner, "inspect", path)
+    columns = doc["files"][0]["columns"]
+    assert columns["group"]["column"] == "Session"
+    assert columns["duration"]["column"] == "Call Time (H:MM:SS or seconds)"
+    # Read as generic (no Session link, no Call Time): r3 and S4 have no end
+    # (missing_end), and every other row is a call. At 09:02:20: r1, r2, S2, S3 and the
+    # first half of S5 = 5, one more than the 4 calls there are.
+    doc = run(runner, "peak", path, "--preset", "generic")
+    assert doc["rows"]["merged_legs"] == 0
+    assert doc["rows"]["invalid_reasons"]["missing_end"] == 2
+    assert doc["peak"]["total"]["value"] == 5
+
+
+def test_yeastar_call_id_is_uniqueid_not_the_zero_id(runner: CliRunner) -> None:
+    doc = run(runner, "inspect", str(DATA / "yeastar/cdr.csv"))
+    assert doc["files"][0]["columns"]["call_id"]["column"] == "uniqueid"
+    calls = load_calls([DATA / "yeastar/cdr.csv"]).calls
+    assert "0" not in calls["call_id"].to_list()
+
+
+def test_freeswitch_maps_end_stamp_and_duration(runner: CliRunner) -> None:
+    for path in ("freeswitch/Master.csv", "freeswitch_db/cdr_table.csv"):
+        columns = run(runner, "inspect", str(DATA / path))["files"][0]["columns"]
+        assert columns["end"]["column"] == "end_stamp (to the second)"
+        assert columns["duration"]["column"] == "duration"
+    # f4's stamps carry fractions of a second: the end is end_stamp, 12:05:00.25+07.
+    calls = load_calls([DATA / "freeswitch_db/cdr_table.csv"]).calls
+    ends = dict(zip(calls["call_id"], calls["end"], strict=True))
+    assert str(ends["6f1c2a10-07a1-11ef-9a04-0242ac120002"]) == "2024-05-01 05:05:00.250000+00:00"
+
+
+def test_kamailio_bye_rows_end_their_invite() -> None:
+    calls = load_calls([DATA / "kamailio/acc.csv"]).calls.sort("source_row")
+    spans = [
+        (str(s.time()), str(e.time())) for s, e in zip(calls["start"], calls["end"], strict=True)
+    ]
+    assert spans == [
+        ("10:00:00", "10:05:00"),
+        ("10:01:00", "10:02:00"),
+        ("10:01:30", "10:01:30"),
+        ("10:01:40", "10:04:00"),
+        ("10:03:00", "10:05:00"),
+    ]
+
+
+def test_asterisk_without_linkedid_says_fan_out_is_not_linked(runner: CliRunner) -> None:
+    doc = run(runner, "peak", str(DATA / "asterisk/cdr_asterisk18.csv"))
+    (note,) = doc["notes"]
+    assert "no linkedid column (Asterisk 1.8 or older)" in note
+    assert "ring-group fan-out" in note
+    doc = run(runner, "peak", str(DATA / "asterisk/Master.csv"))
+    assert not [n for n in doc["notes"] if "linkedid" in n]
+
+
+# CUCM without its header and type lines: the same four records as the cucm fixture
+# minus the CMR row. T = 22:13:20Z. Global call 1-1001: gateway -> phone [T, T+300) and
+# phone -> phone [T+100, T+400), one call (inbound); 1-1002 phone -> trunk [T+50, T+70),
+# never connected (outbound); 2-1001 CSF -> SEP [T+60, T+200) (internal). At T+60 = 3.
+CUCM_HEADERLESS = {
+    "cucm/cdr_headerless_10x": (123, "CUCM 10.x (123 fields)"),
+    "cucm/cdr_headerless_11x_quoted": (129, "CUCM 11.x and later"),
+}
+
+
+def _requoted(path: Path, out: Path, *, quote: bool) -> Path:
+    with path.open(newline="") as src:
+        records = list(csv.reader(src))
+    with out.open("w", newline="") as dst:
+        style = csv.QUOTE_ALL if quote else csv.QUOTE_MINIMAL
+        csv.writer(dst, quoting=style, lineterminator="\n").writerows(records)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CUCM_HEADERLESS))
+@pytest.mark.parametrize("quote", [False, True], ids=["unquoted", "quoted"])
+def test_cucm_headerless_widths_quoted_or_not(
+    runner: CliRunner, tmp_path: Path, name: str, quote: bool
+) -> None:
+    width, layout = CUCM_HEADERLESS[name]
+    path = str(_requoted(DATA / name, tmp_path / "cdr_cluster_01", quote=quote))
+    for flags in ((), ("--preset", "cucm")):
+        doc = run(runner, "inspect", path, *flags)
+        preset = doc["files"][0]["preset"]
+        assert preset["name"] == "cucm"
+        assert layout in preset["layout"]
+        assert preset["why"].startswith(f"headerless, {width} columns;")
+        doc = run(runner, "peak", path, *flags)
+        assert {k: v for k, v in doc["rows"].items() if k != "invalid_reasons" and v} == {
+            "read": 4,
+            "used": 3,
+            "merged_legs": 1,
+        }
+        total = doc["peak"]["total"]
+        assert (total["value"], total["at"]) == (3, "2023-11-14T22:14:20+00:00")
+
+
+def test_wrong_preset_error_uses_an_before_a_vowel(runner: CliRunner) -> None:
+    r = runner.invoke(app, ["peak", str(DATA / "twilio/calls.csv"), "--preset", "asterisk"])
+    assert r.exit_code == ExitCode.BAD_INPUT, r.output
+    assert "does not look like an asterisk file (the header lacks" in r.stderr
 
 
 # --- detection and overrides ---------------------------------------------------------------

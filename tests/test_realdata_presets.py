@@ -426,14 +426,14 @@ def test_files_without_preset_get_the_listing_error(runner: CliRunner, path: str
 )
 def test_uniqueid_epoch_reveals_local_times(runner: CliRunner, path: str, offset: str) -> None:
     doc = run_json(runner, "peak", path)
-    (note,) = [n for n in doc["notes"] if "uniqueid" in n]
+    (note,) = [n for n in doc["notes"] if "epoch in the Asterisk uniqueid" in n]
     assert f"(UTC{offset})" in note and "pass --tz" in note
     r = runner.invoke(app, ["peak", str(REALDATA / path), "--tz", "Europe/Paris", "-f", "json"])
     assert r.exit_code == 0, r.output
-    assert not [n for n in json.loads(r.stdout)["notes"] if "uniqueid" in n]
+    assert not [n for n in json.loads(r.stdout)["notes"] if "epoch in the Asterisk uniqueid" in n]
 
 
 def test_utc_asterisk_file_gets_no_zone_note(runner: CliRunner) -> None:
     # SOURCE.md: usegmtime=yes, start equals the uniqueid epoch.
     doc = run_json(runner, "peak", "asterisk_cdr_csv_mineevburyat/Master.csv")
-    assert not [n for n in doc["notes"] if "uniqueid" in n]
+    assert not [n for n in doc["notes"] if "epoch in the Asterisk uniqueid" in n]

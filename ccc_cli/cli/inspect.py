@@ -17,15 +17,30 @@ def inspect(
     """How the files were read, and what came out of them.
 
     The column behind each field and why, time encodings, time range, row accounting
-    with reasons, call types and sample rows.
+    with reasons, call types and sample rows. A file that cannot be mapped shows its
+    columns with sample values and the presets closest to it, with what each lacks.
 
     Example: ccc inspect cdr.csv --tz Asia/Ho_Chi_Minh
     """
     from ccc_cli.engine.profile import profile_calls
+    from ccc_cli.normalize.detect import NoMappingError
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.inspect import inspect_document, render_inspect
+    from ccc_cli.report.inspect import (
+        inspect_document,
+        render_inspect,
+        render_unmapped,
+        unmapped_document,
+    )
 
-    callset = load(load_request)
+    try:
+        callset = load(load_request)
+    except NoMappingError as error:
+        # Never fail on a file it cannot map: showing why is inspect's job.
+        if format is OutputFormat.json:
+            print_json(unmapped_document(error))
+        else:
+            render_unmapped(stdout_console(), error)
+        return
     profile = profile_calls(callset)
     if format is OutputFormat.json:
         print_json(inspect_document(callset, profile))

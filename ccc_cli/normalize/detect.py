@@ -36,6 +36,7 @@ from ccc_cli.options import LoadOptions
 from ccc_cli.schema import (
     ALIASES,
     FIELD_ANSWER,
+    FIELD_CALL_ID,
     FIELD_DURATION,
     FIELD_END,
     FIELD_GROUP,
@@ -46,10 +47,21 @@ from ccc_cli.schema import (
 
 KEEP: Final = "__ccc_keep"
 _SAMPLE_RECORDS: Final = 50
+# Rows read to judge a generic file's columns (repeated ids, empty ends).
+_SAMPLE_ROWS: Final = 1000
 _MIN_SHARE: Final = 0.8
 _SHAPES: Final = {
-    "datetime": re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"),
+    "datetime": re.compile(
+        r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+        r"( ?(Z|[+-]\d{2}(:?\d{2})?))?$"
+    ),
     "int": re.compile(r"^-?\d+$"),
+    "epoch_s": re.compile(r"^\d{9,10}$"),
+    "sip_method": re.compile(
+        r"^(INVITE|ACK|BYE|CANCEL|OPTIONS|REGISTER|PRACK|SUBSCRIBE|NOTIFY|PUBLISH|INFO|"
+        r"REFER|MESSAGE|UPDATE)$"
+    ),
+    "sip_code": re.compile(r"^[1-6]\d{2}$"),
     "uuid": re.compile(
         r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
     ),
@@ -59,6 +71,9 @@ _SHAPES: Final = {
 _SHAPE_WORDS: Final = {
     "datetime": "a datetime",
     "int": "an integer",
+    "epoch_s": "epoch seconds",
+    "sip_method": "a SIP method",
+    "sip_code": "a SIP reply code",
     "uuid": "a UUID",
     "uniqueid": "an Asterisk uniqueid",
     "disposition": "a disposition",
@@ -210,8 +225,9 @@ def _choose(
             what = f"the header lacks {', '.join(missing)}" if missing else "headerless layouts"
         else:
             what = f"headerless, {width} columns"
+        article = "an" if requested[0] in "aeiou" else "a"
         raise InputError(
-            f"{label}: does not look like a {requested} file ({what})",
+            f"{label}: does not look like {article} {requested} file ({what})",
             hint=manual_hint(),
         )
     if not found:
@@ -294,13 +310,15 @@ def apply_preset(
             type_values={},
             encoding=encoding,
         )
+        _check_mappable(scan, options, applied.fields, header=header, rows=rows)
+        notes: list[str] = []
         if applied.fields:
-            notes = (
+            notes.append(
                 f"{scan.source.label}: the file has no start (creation) time: calls count "
-                "from their answer time for their billed seconds, so ring time is lost",
+                "from their answer time for their billed seconds, so ring time is lost"
             )
-            applied = replace(applied, notes=notes)
-        return scan, applied
+        notes += generic_notes(scan, options, header=header, rows=rows)
+        return scan, replace(applied, notes=tuple(notes))
     return _apply(scan, chosen, options, requested, encoding, skip_type_line)
 
 
@@ -407,3 +425,277 @@ def _apply(
         zone_check=preset.zone_check,
     )
     return scan, applied
+
+
+# --- files no preset maps ------------------------------------------------------------------
+_SAMPLE_VALUES: Final = 3
+_SHOWN_PRESETS: Final = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePreset:
+    """A preset layout a file nearly fits, and what the file lacks for it."""
+
+    preset: str
+    layout: str
+    missing: tuple[str, ...]
+
+
+class NoMappingError(InputError):
+    """No preset fits a file and its columns do not name a start (or an end).
+
+    ``ccc inspect`` catches it to show the columns, sample values and the closest
+    presets instead of failing; other commands report it as an input error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str,
+        label: str,
+        columns: Sequence[str],
+        samples: Mapping[str, Sequence[str]],
+        closest: Sequence[ClosePreset],
+        advice: str = "",
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.advice = advice or hint  # the hint without "run ccc inspect"
+        self.label = label
+        self.columns = tuple(columns)
+        self.samples = dict(samples)
+        self.closest = tuple(closest)
+
+
+def _shorten(columns: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(columns[:limit])
+    return shown + (f", ... ({len(columns)} in all)" if len(columns) > limit else "")
+
+
+def _check_mappable(
+    scan: Scan,
+    options: LoadOptions,
+    fallback: Mapping[str, FieldSource],
+    *,
+    header: Sequence[str] | None,
+    rows: Sequence[list[str]],
+) -> None:
+    """Raise :class:`NoMappingError` when the canonical names and aliases (with the
+    column flags) find no start, or no end and no duration, in a file no preset fits."""
+    cols = Columns(scan.columns, {})
+    given = set(options.columns) | set(fallback)
+
+    def found(name: str) -> bool:
+        return name in given or cols.find(*ALIASES[name]) is not None
+
+    label = scan.source.label
+    # Last, so that a long path is what a cut line loses.
+    inspect = f"; 'ccc inspect {label}' shows its columns and the closest presets"
+    if not found(FIELD_START):
+        what = "no start-time column found and no preset matched"
+        numbered = bool(scan.columns) and scan.columns[0] == "column_1"
+        hint = (
+            f"pass --preset {'|'.join(PRESET_NAMES)}, or name the columns with --start-col "
+            "and --end-col (or --duration-col)"
+            + (", with column_N names for a headerless file" if numbered else "")
+            + inspect
+        )
+    elif not found(FIELD_END) and not found(FIELD_DURATION):
+        what = "no end-time or duration column found"
+        hint = "pass --end-col NAME or --duration-col NAME" + inspect
+    else:
+        return
+    raise NoMappingError(
+        f"{label}: {what}; columns: {_shorten(scan.columns)}",
+        hint=hint,
+        advice=hint.removesuffix(inspect),
+        label=label,
+        columns=scan.columns,
+        samples=_samples(scan),
+        closest=closest_presets(header, rows, width=len(scan.columns)),
+    )
+
+
+def _samples(scan: Scan) -> dict[str, list[str]]:
+    """A few non-empty values of every column (as text)."""
+    try:
+        head = scan.frame.select(list(scan.columns)).head(50).collect()
+    except (pl.exceptions.PolarsError, OSError):
+        return {c: [] for c in scan.columns}
+    out: dict[str, list[str]] = {}
+    for name in scan.columns:
+        values = head[name].cast(pl.String, strict=False).drop_nulls()
+        values = values.filter(values.str.strip_chars().str.len_bytes() > 0)
+        out[name] = values.unique(maintain_order=True).head(_SAMPLE_VALUES).to_list()
+    return out
+
+
+def closest_presets(
+    header: Sequence[str] | None, rows: Sequence[list[str]], *, width: int
+) -> list[ClosePreset]:
+    """The preset layouts a file comes nearest to, with what it lacks for each: the
+    required header names it does not have, or for a headerless file the column count
+    or the value shapes that do not fit (at most three, nearest first)."""
+    ranked: list[tuple[float, ClosePreset]] = []
+    for preset in PRESETS.values():
+        best: tuple[float, ClosePreset] | None = None
+        for layout in preset.layouts:
+            if header is not None and not layout.headerless:
+                keys = {header_key(n) for n in header}
+                missing = tuple(
+                    " or ".join(group)
+                    for group in layout.required
+                    if not any(header_key(g) in keys for g in group)
+                )
+                if len(missing) == len(layout.required):
+                    continue
+                share = 1 - len(missing) / len(layout.required)
+            elif header is None and layout.headerless and rows:
+                missing = _shape_misses(layout, rows, width)
+                share = 1 - len(missing) / (len(layout.shapes) + 1)
+            else:
+                continue
+            cand = (share, ClosePreset(preset.name, layout.name, missing))
+            if best is None or cand[0] > best[0]:
+                best = cand
+        if best is not None and best[0] > 0:
+            ranked.append(best)
+    ranked.sort(key=lambda c: (-c[0], len(c[1].missing)))
+    return [c for _, c in ranked[:_SHOWN_PRESETS]]
+
+
+def _shape_misses(layout: Layout, rows: Sequence[list[str]], width: int) -> tuple[str, ...]:
+    misses: list[str] = []
+    needed = max(layout.positions.index(s) for s in layout.shapes) + 1
+    if (layout.exact_width and width != len(layout.positions)) or width < needed:
+        misses.append(f"{len(layout.positions)} columns (the file has {width})")
+    for name, shape in layout.shapes.items():
+        i = layout.positions.index(name)
+        ok = sum(len(r) > i and _fits(r[i], shape) for r in rows)
+        if ok < _MIN_SHARE * len(rows):
+            word = _SHAPE_WORDS[shape.rstrip("?")]
+            misses.append(f"{name} (column {i + 1}) {word}")
+    return tuple(misses)
+
+
+# --- what a generic file seems to hold -------------------------------------------------------
+# Header keys (see header_key) of columns that link the rows of one call, and the flag that
+# uses them. A uniqueid links rows only where values repeat.
+_GROUP_LINKS: Final = (
+    "session",
+    "sessionid",
+    "linkedid",
+    "calllinkid",
+    "globalcallid",
+    "globalcallidcallid",
+    "conversationid",
+    "conversationuuid",
+    "initialcontactid",
+    "callhistoryuuid",
+)
+_PARENT_LINKS: Final = ("bleguuid", "parentuuid", "originatingleguuid", "aleguuid")
+_SHARED_LINKS: Final = ("uniqueid", "callid", "callsid")
+# Durations counted from the start, then billed (talk) seconds.
+_DURATIONS: Final = (
+    "calltime",
+    "callduration",
+    "totalduration",
+    "calllength",
+    "lengthinsec",
+    "durationsec",
+    "billsec",
+    "billable",
+    "billableseconds",
+    "talktime",
+    "talkduration",
+)
+_EMPTY_SHARE: Final = 0.05
+
+
+def _quoted(name: str) -> str:
+    return name if re.fullmatch(r"[\w.-]+", name) else f"'{name}'"
+
+
+def generic_notes(
+    scan: Scan,
+    options: LoadOptions,
+    *,
+    header: Sequence[str] | None,
+    rows: Sequence[list[str]],
+) -> list[str]:
+    """Notes for a file read with the canonical names and aliases: a column that looks
+    like a call link while no legs are linked, and a duration beside an end that is
+    often empty. Each is one sentence with the flag to pass."""
+    if header is None and rows:
+        return []
+    label = scan.source.label
+    cols = Columns(scan.columns, {})
+    notes: list[str] = []
+    linked = bool({FIELD_GROUP, FIELD_PARENT} & set(options.columns)) or any(
+        cols.find(*ALIASES[f]) is not None for f in (FIELD_GROUP, FIELD_PARENT)
+    )
+    if not linked:
+        # The call id's own repeats get the engine's note on reused ids.
+        call_id = options.columns.get(FIELD_CALL_ID) or cols.find(*ALIASES[FIELD_CALL_ID])
+        link = _link_column(scan, cols, call_id)
+        if link is not None:
+            name, flag = link
+            notes.append(
+                f"{label}: no preset matched and no legs are linked, but column {name!r} "
+                f"looks like a call link; if rows sharing it are legs of one call, pass "
+                f"{flag} {_quoted(name)}"
+            )
+    end = options.columns.get(FIELD_END) or cols.find(*ALIASES[FIELD_END])
+    has_duration = FIELD_DURATION in options.columns or cols.find(*ALIASES[FIELD_DURATION])
+    if end is not None and not has_duration:
+        duration = next(
+            (c for c in (cols.find(k) for k in _DURATIONS) if c is not None and c != end), None
+        )
+        empty = _empty_share(scan, end)
+        if duration is not None and empty >= _EMPTY_SHARE:
+            notes.append(
+                f"{label}: {empty:.0%} of the sampled rows have no {end!r} while column "
+                f"{duration!r} looks like a duration; to end those calls with it, pass "
+                f"--duration-col {_quoted(duration)}"
+            )
+    return notes
+
+
+def _link_column(scan: Scan, cols: Columns, call_id: str | None) -> tuple[str, str] | None:
+    for key in _GROUP_LINKS:
+        found = cols.find(key)
+        if found is not None:
+            return found, "--group-col"
+    for key in _PARENT_LINKS:
+        found = cols.find(key)
+        if found is not None:
+            return found, "--parent-col"
+    for key in _SHARED_LINKS:
+        found = cols.find(key)
+        if found is not None and found != call_id and _repeats(scan, found):
+            return found, "--group-col"
+    return None
+
+
+def _head(scan: Scan, column: str) -> pl.Series | None:
+    try:
+        frame = scan.frame.select(pl.col(column)).head(_SAMPLE_ROWS).collect()
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    return frame.to_series().cast(pl.String, strict=False)
+
+
+def _repeats(scan: Scan, column: str) -> bool:
+    values = _head(scan, column)
+    if values is None:
+        return False
+    values = values.drop_nulls()
+    return values.len() > values.n_unique()
+
+
+def _empty_share(scan: Scan, column: str) -> float:
+    values = _head(scan, column)
+    if values is None or values.len() == 0:
+        return 0.0
+    empty = values.is_null() | (values.str.strip_chars().str.len_bytes() == 0)
+    return float(empty.sum()) / values.len()

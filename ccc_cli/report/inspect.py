@@ -10,12 +10,14 @@ from rich.table import Table
 
 from ccc_cli.engine.profile import CallProfile
 from ccc_cli.normalize.callset import CallSet, FileReport
+from ccc_cli.normalize.detect import NoMappingError
 from ccc_cli.normalize.mapping import FIELD_FLAGS
 from ccc_cli.report.common import accounting_line, inputs_document
 from ccc_cli.report.timefmt import human, iso
 from ccc_cli.schema import ANSWER, END, REASON, SOURCE_FILE, SOURCE_ROW, START
 
 SAMPLE_ROWS = 5
+_SHOWN_MISSING = 4
 
 
 def _field_doc(report: FileReport, name: str) -> dict[str, Any]:
@@ -206,3 +208,54 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
         for row in callset.invalid.head(SAMPLE_ROWS).iter_rows(named=True):
             bad.add_row(*["-" if row[c] is None else str(row[c]) for c in fields])
         console.print(bad)
+
+
+def unmapped_document(error: NoMappingError) -> dict[str, Any]:
+    """``ccc inspect --format json`` for a file no preset and no alias maps: its
+    columns with sample values, and the closest presets with what each is missing."""
+    return {
+        "files": [
+            {
+                "path": error.label,
+                "mapped": False,
+                "problem": error.message,
+                "hint": error.advice,
+                "columns": [
+                    {"name": name, "samples": list(error.samples.get(name, ()))}
+                    for name in error.columns
+                ],
+                "closest_presets": [
+                    {"name": c.preset, "layout": c.layout, "missing": list(c.missing)}
+                    for c in error.closest
+                ],
+            }
+        ],
+        "notes": [],
+    }
+
+
+def render_unmapped(console: Console, error: NoMappingError) -> None:
+    """The human report of ``ccc inspect`` for a file it cannot map."""
+    console.print(f"[bold]{error.label}[/bold]: cannot be mapped", highlight=False)
+    console.print(f"  {error.message.removeprefix(error.label + ': ')}", highlight=False)
+    table = Table(show_edge=False, box=None, padding=(0, 2))
+    table.add_column("column")
+    table.add_column("sample values")
+    for name in error.columns:
+        values = ", ".join(repr(v) for v in error.samples.get(name, ()))
+        table.add_row(name, values or "(empty)")
+    console.print(table)
+    if error.closest:
+        console.print("closest presets:")
+        for c in error.closest:
+            items = list(c.missing[:_SHOWN_MISSING])
+            if len(c.missing) > _SHOWN_MISSING:
+                items.append(f"... ({len(c.missing)} in all)")
+            missing = "; ".join(items) if items else "nothing"
+            console.print(
+                f"  {c.preset} ({c.layout}): not found: {missing}",
+                highlight=False,
+            )
+    else:
+        console.print("closest presets: none shares a column name with this file")
+    console.print(f"hint: {error.advice}", highlight=False)
