@@ -8,14 +8,18 @@ apart from any export format.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from ccc_cli.api import LoadOptions, compute_peaks, load_frame
+from ccc_cli.cli.app import app
 from ccc_cli.normalize.forwards import CALLEE, CALLER, ROLE, link_forwards
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -217,3 +221,34 @@ def test_linking_never_raises_the_peak_and_off_is_today(rows: list[dict[str, Any
     for f, i in pairs:
         assert groups[rows[f]["id"]] == groups[rows[i]["id"]]
     assert apart.accounting.merged_legs == 0
+
+
+# --- the stringee preset, end to end -------------------------------------------------------
+STRINGEE_FIXTURE = Path(__file__).parent / "data" / "stringee" / "forwards.csv"
+
+
+def test_stringee_forwards_count_once_by_default() -> None:
+    """``tests/data/stringee/forwards.csv``, minutes after 17:00 (Asia/Ho_Chi_Minh):
+
+    in1 0-10 (customer to the hotline), f1 1-12 (the hotline to an agent's phone: the
+    forward of in1, outliving it), in2 2-8 (answered in the app), in3 3-9 and f3 4-9 (f3
+    joins the most recent active inbound call, in3), otp1 5-6 and otp2 5-7 (from the OTP
+    caller id), c2c 20-25 (from the hotline, no inbound call active: unmatched).
+
+    At 5: in1+f1, in2, in3+f3, otp1, otp2 = 5 calls (7 counted apart).
+    """
+    runner = CliRunner()
+    args = ["peak", str(STRINGEE_FIXTURE), "--otp-from", "84199999999", "-f", "json", "-q"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    total = doc["peak"]["total"]
+    assert total["value"] == 5
+    assert total["at"] == "2025-11-20T17:05:00+07:00"
+    mix = {t: n for t, n in total["by_type_at_peak"].items() if n}
+    assert mix == {"inbound": 3, "otp": 2}
+    assert doc["rows"]["merged_legs"] == 2
+    (note,) = [n for n in doc["notes"] if "forwarded calls" in n]
+    assert "2 server leg(s)" in note and "1 such leg(s) matched no active inbound call" in note
+    r = runner.invoke(app, [*args, "--link-forwards", "off"])
+    assert json.loads(r.stdout)["peak"]["total"]["value"] == 7

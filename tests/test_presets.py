@@ -66,6 +66,19 @@ FIXTURES = [
         {"inbound": 1, "outbound": 2, "app_to_app": 1},
         {"end_before_start": 1},
     ),
+    # Forwarded hotline calls (issue 18; tests/test_forwards.py has the whole story):
+    # in1 0-10 + its forward f1 1-12, in2 2-8, in3 3-9 + its forward f3 4-9, two 00
+    # calls from another caller id 5-6 and 5-7 (outbound without --otp-from), a 00
+    # click-to-call 20-25 matching nothing. At 17:05 (+07): 3 inbound calls + 2 = 5.
+    Fixture(
+        "stringee/forwards.csv",
+        "stringee",
+        "epoch ms",
+        {"read": 8, "used": 6, "merged_legs": 2},
+        5,
+        "2025-11-20T17:05:00+07:00",
+        {"inbound": 3, "outbound": 2},
+    ),
     # Only the *_datetime strings, in Asia/Ho_Chi_Minh: d1 inbound 09:00-09:05, d2 outbound
     # 09:01-09:02 whose answer renders as 1970/01/01 08:00 (epoch 0 in that zone).
     Fixture(
@@ -544,9 +557,10 @@ def test_flags_override_the_preset(runner: CliRunner) -> None:
         "why": "set by --start-col",
         "encoding": start["encoding"],
     }
-    # --group-col replaces the preset's parent link: every call stands alone again.
+    # --group-col adds a link; the preset's parent link still applies (issue 12: links
+    # combine), so the two child legs stay merged.
     doc = run(runner, "peak", path, "--group-col", "sid")
-    assert doc["rows"]["merged_legs"] == 0
+    assert doc["rows"]["merged_legs"] == 2
 
 
 def test_asterisk_tz_and_type_rules_are_overridable(runner: CliRunner) -> None:
@@ -781,3 +795,12 @@ def test_canonical_files_stay_generic() -> None:
     for path in sorted(sample.glob("*.csv")):
         report = load_calls([path]).files[0]
         assert report.preset is not None and report.preset.preset == "generic", path
+
+
+def test_the_preset_option_help_names_every_preset() -> None:
+    from ccc_cli.cli.input_options import INPUT_OPTIONS
+    from ccc_cli.normalize.presets import PRESET_NAMES
+
+    (option,) = [o for o in INPUT_OPTIONS if o.name == "preset"]
+    words = set(option.help.replace(",", " ").replace(".", " ").split())
+    assert set(PRESET_NAMES) <= words

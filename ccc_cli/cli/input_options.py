@@ -64,8 +64,11 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
     InputOption(
         "preset",
         ("--preset",),
-        "Input format: auto (detect, default), stringee, stringeex, stringeex_vi, "
-        "twilio, asterisk, freeswitch, cucm, connect or generic. Column flags win.",
+        # The names are spelled here, not imported, so that --help does not import
+        # Polars; tests/test_presets.py checks they are all here.
+        "Input format: auto (detect, default), stringee, stringeex, stringeex_vi, twilio, "
+        "asterisk, freeswitch, freeswitch_db, cucm, connect, grandstream, yeastar, 3cx, "
+        "kamailio, teams, zoom or generic. Column flags win.",
         INPUT_PANEL,
     ),
     InputOption(

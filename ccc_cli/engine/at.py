@@ -47,6 +47,9 @@ from ccc_cli.schema import (
 TALKING: Final = "talking"
 RINGING: Final = "ringing"
 LEGS: Final = "legs"
+# The ids of a call's legs, first leg first (a forwarded hotline call: the inbound
+# record, then the leg to the agent's phone).
+LEG_IDS: Final = "leg_ids"
 STATE: Final = "state"
 LEVEL: Final = "level"
 AROUND_EVERY: Final = "1m"
@@ -238,6 +241,7 @@ def _active_calls(near: pl.DataFrame, t: int, answered_files: list[str]) -> pl.D
             pl.col(START).min(),
             pl.col(END).max(),
             pl.len().cast(pl.Int64).alias(LEGS),
+            pl.col(CALL_ID).alias(LEG_IDS),
             answered.any().alias("__talking"),
             with_answer_column.any().alias("__ringing"),
         )
@@ -250,7 +254,7 @@ def _active_calls(near: pl.DataFrame, t: int, answered_files: list[str]) -> pl.D
         .otherwise(pl.lit(None, pl.String))
         .alias(STATE)
     )
-    return per_call.select(CALL_ID, CALL_TYPE, ACCOUNT, START, END, LEGS, state).sort(
+    return per_call.select(CALL_ID, CALL_TYPE, ACCOUNT, START, END, LEGS, LEG_IDS, state).sort(
         START, CALL_ID, nulls_last=True, maintain_order=True
     )
 

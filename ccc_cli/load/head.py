@@ -49,6 +49,7 @@ class TextHead:
     names: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     type_line: bool
+    leading_blank: int = 0  # blank lines above the first record
 
     @property
     def skip(self) -> int:
@@ -91,14 +92,18 @@ def sniff_separator(first_line: str, label: str) -> str:
     return best if counts[best] else ","
 
 
-def _records(text: str, separator: str, *, whole: bool) -> list[list[str]]:
-    """The non-blank records of the head (the last one dropped when it may be cut)."""
+def _records(text: str, separator: str, *, whole: bool) -> tuple[list[list[str]], int]:
+    """The non-blank records of the head (the last one dropped when it may be cut), and
+    the blank lines above the first."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     out: list[list[str]] = []
+    leading = 0
     try:
         for record in reader:
             if record:
                 out.append(record)
+            elif not out:
+                leading += 1
             if len(out) > _SAMPLE_RECORDS + 2:
                 break
         else:
@@ -106,7 +111,7 @@ def _records(text: str, separator: str, *, whole: bool) -> list[list[str]]:
                 out.pop()
     except csv.Error:
         pass
-    return out
+    return out, leading
 
 
 def unique_names(names: Sequence[str]) -> tuple[str, ...]:
@@ -155,9 +160,9 @@ def read_text_head(
     text = _decode_head(head, chosen, whole=whole)
     if not text.strip():
         raise InputError(f"file {source.label} holds only blank lines")
-    first = text.splitlines()[0] if text.splitlines() else ""
+    first = next((line for line in text.splitlines() if line.strip()), "")
     sep = separator or sniff_separator(first, source.label)
-    records = _records(text, sep, whole=whole)
+    records, leading = _records(text, sep, whole=whole)
     if not records:
         raise InputError(f"file {source.label} holds no records", hint="check the export")
     header_present = has_header if has_header is not None else not looks_like_data(records[0])
@@ -176,4 +181,5 @@ def read_text_head(
         names=unique_names(names),
         rows=tuple(tuple(r) for r in rows[:_SAMPLE_RECORDS]),
         type_line=type_line,
+        leading_blank=leading,
     )

@@ -94,7 +94,7 @@ class TextSource:
     # --- reading --------------------------------------------------------------------------
     def _chunks(self) -> Iterator[bytes]:
         if self.head.encoding.is_utf8:
-            return iter_chunks(self.source)
+            return _without_bom(iter_chunks(self.source))
         data = self._transcoded()
         return iter(data[i : i + _BLOCK] for i in range(0, len(data), _BLOCK))
 
@@ -120,6 +120,8 @@ class TextSource:
         width = len(self.head.names)
 
         def on_invalid(row: Any) -> str:
+            # Arrow numbers the skipped blank lines too; ours are records only.
+            number = row.number - self.head.leading_blank
             text = row.text or ""
             fields = _fields(text, self.head.separator)
             if (
@@ -127,9 +129,9 @@ class TextSource:
                 and len(fields) > width
                 and not any(v.strip() for v in fields[width:])
             ):
-                odd.recovered[row.number] = fields[:width]
+                odd.recovered[number] = fields[:width]
             else:
-                odd.malformed[row.number] = text
+                odd.malformed[number] = text
             return "skip"
 
         return pacsv.open_csv(
@@ -138,7 +140,8 @@ class TextSource:
                 use_threads=False,  # records are numbered only by the serial reader
                 block_size=block,
                 column_names=list(self.head.names),
-                skip_rows=self.head.skip,
+                # Arrow counts the blank lines above the header among the rows it skips.
+                skip_rows=self.head.leading_blank + self.head.skip,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=self.head.separator,
@@ -273,6 +276,16 @@ class _Numbering:
                 rows[c].append(value)
         extra = pl.DataFrame(rows, schema=frame.schema)
         return pl.concat([frame, extra]).sort(ROW)
+
+
+def _without_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks less a UTF-8 byte-order mark (it is not text of the first line)."""
+    first = True
+    for chunk in chunks:
+        if first:
+            first = False
+            chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+        yield chunk
 
 
 def _null_literal(value: str) -> str | None:

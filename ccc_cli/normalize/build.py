@@ -375,6 +375,7 @@ def _finalize(
         linked_groups=called.linked_groups,
         reused_call_ids=reused,
         notes=tuple(notes),
+        forwards=None if forwarded is None else (forwarded.linked, forwarded.unmatched),
     )
 
 

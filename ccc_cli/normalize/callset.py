@@ -119,6 +119,9 @@ class CallSet:
     reused_call_ids: int
     linked_groups: int = 0
     notes: tuple[str, ...] = field(default=())
+    # Forward legs joined to their inbound call and those that matched none (None: no
+    # forward rule applied; see ccc_cli.normalize.forwards).
+    forwards: tuple[int, int] | None = None
 
     def first_invalid_message(self) -> str | None:
         """One line naming the first invalid row (file, row, column, reason, value)."""

@@ -21,6 +21,7 @@ from ccc_cli.errors import InputError
 from ccc_cli.load.head import read_text_head
 from ccc_cli.load.reader import Scan, scan_source
 from ccc_cli.load.sources import Source
+from ccc_cli.normalize.forwards import CALLEE, CALLER, ROLE
 from ccc_cli.normalize.mapping import FieldSource
 from ccc_cli.normalize.presets import (
     AUTO,
@@ -376,10 +377,6 @@ def _apply(
         rule = preset.fields.get(name)
         if rule is None or name in explicit:
             continue
-        if name == FIELD_GROUP and FIELD_PARENT in explicit:
-            continue
-        if name == FIELD_PARENT and FIELD_GROUP in explicit:
-            continue
         d = rule(cols)
         if d is None:
             continue
@@ -395,9 +392,12 @@ def _apply(
     keep = preset.keep(cols) if preset.keep is not None else None
     if keep is not None:
         derived.append(keep[0].alias(KEEP))
+    roles = preset.forwards(cols) if preset.forwards is not None else None
+    if roles is not None:
+        derived += [e.alias(name) for e, name in zip(roles, (ROLE, CALLER, CALLEE), strict=True)]
     if derived:
         frame = frame.with_columns(derived)
-    columns = tuple(n for n in names if n != KEEP)
+    columns = tuple(names)
     scan = Scan(source=scan.source, frame=frame, columns=columns, separator=scan.separator)
     why = chosen.why + (
         "; the line of SQL types under the header is skipped" if skip_type_line else ""

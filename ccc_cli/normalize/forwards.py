@@ -95,7 +95,15 @@ def link_forwards(valid: pl.DataFrame, otp_from: tuple[str, ...] = ()) -> Forwar
     otp = otp_mask(valid, otp_from)
     if ROLE not in valid.columns:
         return ForwardLinks(empty, empty, 0, 0)
+    from ccc_cli.normalize.parse import GROUP, PARENT  # parse imports this module
+
     account = pl.col(ACCOUNT).cast(pl.String).fill_null("")
+    # A record the export links explicitly (a parent id, a group value) is linked by it:
+    # an explicit link wins over the rule.
+    explicit = pl.lit(False)
+    for name in (GROUP, PARENT):
+        if name in valid.columns:
+            explicit = explicit | pl.col(name).is_not_null()
     rows = valid.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
         pl.col(ROLE),
@@ -107,10 +115,13 @@ def link_forwards(valid: pl.DataFrame, otp_from: tuple[str, ...] = ()) -> Forwar
         pl.col(START).dt.epoch("us").alias("s"),
         pl.col(END).dt.epoch("us").alias("e"),
         otp.alias("otp"),
+        explicit.alias("explicit"),
     ).filter(pl.col("line").is_not_null() & ~pl.col("otp"))
     inbound = rows.filter(pl.col(ROLE) == INBOUND)
     hotlines = inbound["line"].unique()
-    server = rows.filter((pl.col(ROLE) == SERVER) & pl.col("line").is_in(hotlines.implode()))
+    server = rows.filter(
+        (pl.col(ROLE) == SERVER) & ~pl.col("explicit") & pl.col("line").is_in(hotlines.implode())
+    )
     if server.height == 0 or inbound.height == 0:
         return ForwardLinks(empty, empty, 0, int(otp.sum()))
     events = _events(inbound, server)

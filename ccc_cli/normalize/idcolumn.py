@@ -4,8 +4,10 @@ apart.
 A table may carry an ``id`` that is the same on every row (a Yeastar export writes 0)
 or an autoincrement row number beside the vendor's own call id (``uniqueid``, ``uuid``).
 Taken as the call id, the first merges distinct calls as duplicates; the second hides
-the vendor's id. Judged from a sample of the first rows: a constant column is never a
-call id; a row number gives way to another id column when there is one. An id named
+the vendor's id. Judged from a sample of the first rows: a constant column or a row
+number gives way to another id column that tells calls apart; with none, a constant
+column seen on 20 rows or more is not used at all (fewer rows with one id may be true
+duplicates). An id named
 with ``--id-col``, or a column called ``call_id``, is always used.
 """
 
@@ -22,6 +24,8 @@ from ccc_cli.normalize.mapping import ColumnMapping, FieldSource
 from ccc_cli.schema import ALIASES, FIELD_CALL_ID, normalize_header
 
 _SAMPLE: Final = 1000
+# With no other id column, a constant id is dropped only when this many rows show it.
+_CONSTANT_ROWS: Final = 20
 _INTEGER: Final = r"^\s*\d+\s*$"
 
 
@@ -73,8 +77,9 @@ def choose_id_column(scan: Scan, mapping: ColumnMapping, explicit: bool) -> IdCh
     if good:
         fields[FIELD_CALL_ID] = FieldSource(FIELD_CALL_ID, good[0], f"id column; {why}")
         note = f"{scan.source.label}: calls are told apart by {good[0]!r}: {why}"
-    elif fault.startswith("is a row number"):
-        return IdChoice(mapping, None)  # unique anyway: harmless
+    elif fault.startswith("is a row number") or sample.height < _CONSTANT_ROWS:
+        # A row number is unique anyway; a few rows with one id may be true duplicates.
+        return IdChoice(mapping, None)
     else:
         del fields[FIELD_CALL_ID]
         note = (

@@ -131,11 +131,13 @@ def resolve_columns(
             f"columns: {_shorten(columns)}",
             hint=f"pass --preset {'|'.join(preset_names())}, or name the columns with "
             "--start-col and --end-col (or --duration-col)"
-            + (", with column_N names for a headerless file" if _numbered(columns) else ""),
+            + (", with column_N names for a headerless file" if _numbered(columns) else "")
+            + f"; 'ccc inspect {label}' shows its columns",
         )
     if FIELD_END not in chosen and FIELD_DURATION not in chosen:
         raise InputError(
             f"{label}: no end-time or duration column found; columns: {_shorten(columns)}",
-            hint="pass --end-col NAME or --duration-col NAME",
+            hint=f"pass --end-col NAME or --duration-col NAME; 'ccc inspect {label}' shows "
+            "its columns",
         )
     return ColumnMapping({name: chosen[name] for name in INPUT_FIELDS if name in chosen})

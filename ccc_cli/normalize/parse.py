@@ -506,7 +506,7 @@ def _reason(mapping: ColumnMapping, applied: AppliedPreset | None, options: Load
 
 # --- what is kept ----------------------------------------------------------------------------
 def _text_or_null(name: str | None) -> pl.Expr:
-    return pl.col(name).cast(pl.String) if name else pl.lit(None, pl.String)
+    return pl.col(name).cast(pl.String, strict=False) if name else pl.lit(None, pl.String)
 
 
 def _clean_id(text: pl.Expr) -> pl.Expr:
@@ -580,8 +580,13 @@ def _faults(
     def raw_text(name: str | None, cleaned_name: str) -> pl.Expr:
         if name is None:
             return pl.lit(None, pl.String)
-        text = pl.col(cleaned_name).cast(pl.String)
-        return clean_text(text) if schema[name] == pl.String else text
+        dtype = schema[name]
+        if dtype == pl.String:
+            return clean_text(pl.col(cleaned_name))
+        if isinstance(dtype, pl.Duration):
+            seconds = pl.col(cleaned_name).dt.total_microseconds() / 1_000_000
+            return seconds.cast(pl.String) + pl.lit(" s")
+        return pl.col(cleaned_name).cast(pl.String, strict=False)
 
     raw_start = raw_text(cols.start, _S_TXT)
     raw_end = raw_text(cols.end, _E_TXT)

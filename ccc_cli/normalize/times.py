@@ -126,29 +126,33 @@ def user_format(fmt: str) -> TextFormat:
     return TextFormat(fmt, "naive")
 
 
-# Epoch values (in seconds) of the years a sample of call times most likely falls in.
-_LIKELY_SECONDS: Final = (315_532_800.0, 4_102_444_800.0)  # 1980-01-01 .. 2100-01-01
+# Epoch windows (in seconds) call times most likely fall in: this century first, then
+# any plausible time.
+_LIKELY_SECONDS: Final = (
+    (946_684_800.0, 4_102_444_800.0),  # 2000-01-01 .. 2100-01-01
+    (86_400.0, 4_102_444_800.0),  # 1970-01-02 .. 2100-01-01
+)
 _UNITS_SECONDS: Final = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 
 
 def epoch_unit_for(values: pl.Series) -> str:
-    """Epoch unit of ``values`` (numbers): the unit that puts the most of them in the
-    years 1980 to 2100, so that one junk value cannot change it; on a tie, the unit
-    implied by the median magnitude.
+    """Epoch unit of ``values`` (numbers): the unit that puts the most of them in this
+    century (then: in plausible years), so that one junk value cannot change it; when
+    that does not settle it, the unit implied by the median magnitude.
 
     The median's thresholds sit between plausible ranges: 1e11 s is the year 5138,
     while 1e11 ms is 1973; 1e14 ms is the year 5138 while 1e14 us is 1973; and so on.
     """
-    low, high = _LIKELY_SECONDS
     as_float = values.cast(pl.Float64)
-    hits = {
-        unit: int(((as_float * scale >= low) & (as_float * scale < high)).sum())
-        for unit, scale in _UNITS_SECONDS.items()
-    }
-    best = max(hits.values())
-    winners = [unit for unit, n in hits.items() if n == best]
-    if best and len(winners) == 1:
-        return winners[0]
+    for low, high in _LIKELY_SECONDS:
+        hits = {
+            unit: int(((as_float * scale >= low) & (as_float * scale < high)).sum())
+            for unit, scale in _UNITS_SECONDS.items()
+        }
+        best = max(hits.values())
+        winners = [unit for unit, n in hits.items() if n == best]
+        if best and len(winners) == 1:
+            return winners[0]
     median = as_float.abs().median()
     m = float(median) if isinstance(median, int | float) else 0.0
     if m < 1e11:
@@ -396,7 +400,25 @@ def micros_expr(raw: pl.Expr, unit: str, dtype: pl.DataType, *, cleaned: bool = 
     # fractional values take the float path, rounded to the microsecond.
     text = raw if cleaned else clean_text(raw)
     exact = _int_micros(text.cast(pl.Int64, strict=False), unit)
-    return pl.coalesce(exact, _float_micros(text.cast(pl.Float64, strict=False), unit))
+    return pl.coalesce(
+        exact, _float_micros(text.cast(pl.Float64, strict=False), unit), _clock_micros(text)
+    )
+
+
+_CLOCK_DURATION: Final = r"^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$"
+
+
+def _clock_micros(text: pl.Expr) -> pl.Expr:
+    """A duration written as a clock, ``H:MM:SS[.f]`` (Grandstream's Call Time, exports
+    re-saved by a spreadsheet): whatever ``--duration-unit`` says, it is hours, minutes
+    and seconds."""
+    parts = text.str.extract_groups(_CLOCK_DURATION)
+    seconds = (
+        parts.struct.field("1").cast(pl.Float64) * 3600
+        + parts.struct.field("2").cast(pl.Float64) * 60
+        + parts.struct.field("3").cast(pl.Float64)
+    )
+    return (seconds * 1_000_000).round(0).cast(pl.Int64)
 
 
 def _int_micros(as_int: pl.Expr, unit: str) -> pl.Expr:

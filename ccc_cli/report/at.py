@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ccc_cli.engine.at import LEGS, LEVEL, STATE, Snapshot
+from ccc_cli.engine.at import LEG_IDS, LEGS, LEVEL, STATE, Snapshot
 from ccc_cli.engine.series import BUCKET_START, TOTAL
 from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.common import accounting_line
@@ -71,6 +71,14 @@ def snapshot_sentence(snap: Snapshot) -> str:
     return text + f"room for {_plural(snap.headroom, 'more call')}"
 
 
+def _legs(count: int, ids: list[str | None]) -> str:
+    """``1``, or ``2: in-1, fwd-1`` (a call of several legs lists them, first leg first)."""
+    if count == 1:
+        return "1"
+    shown = ", ".join("-" if i is None else escape(i) for i in ids[:4])
+    return f"{count}: {shown}" + (", ..." if count > 4 else "")
+
+
 def _cell(value: Any) -> str:
     return "-" if value is None else escape(str(value))
 
@@ -98,7 +106,7 @@ def render_snapshot(console: Console, snap: Snapshot, callset: CallSet) -> None:
                 _cell(row[ACCOUNT]),
                 human(row[START], tz),
                 human(row[END], tz),
-                str(row[LEGS]),
+                _legs(row[LEGS], row[LEG_IDS]),
             ]
             if snap.has_answer:
                 cells.append(_cell(row[STATE]))

@@ -97,6 +97,9 @@ def inspect_document(callset: CallSet, profile: CallProfile) -> dict[str, Any]:
         "statuses": [{"status": s, "legs": n} for s, n in profile.statuses],
         "duration_seconds": profile.duration_s,
     }
+    if callset.forwards is not None:
+        linked, unmatched = callset.forwards
+        doc["forward_legs"] = {"linked": linked, "unmatched": unmatched}
     doc["sample"] = _rows_doc(callset.calls.head(SAMPLE_ROWS), tz)
     doc["invalid_sample"] = _rows_doc(callset.invalid.head(SAMPLE_ROWS), tz)
     return doc
@@ -167,6 +170,13 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
         else ""
     )
     console.print(f"calls: {profile.calls:,} from {profile.legs:,} legs{legs}")
+    if callset.forwards is not None:
+        linked, unmatched = callset.forwards
+        console.print(
+            f"forward legs (a server leg from a hotline number during an inbound call to it "
+            f"joins that call): {linked:,} joined, {unmatched:,} matched none "
+            "(--link-forwards off counts them apart)"
+        )
     if profile.zero_length_legs:
         console.print(f"zero-length legs (never counted as active): {profile.zero_length_legs:,}")
     types = Table(title="Calls by type", title_justify="left")

@@ -73,6 +73,9 @@ class Derivation:
     note: str | None = None
 
 
+# (role: 1 inbound record to a number, 2 server-originated record, else null; caller;
+# callee), each an expression over the file's columns.
+ForwardRule = Callable[[Columns], tuple[pl.Expr, pl.Expr, pl.Expr] | None]
 FieldRule = Callable[[Columns], Derivation | None]
 RowFilter = Callable[[Columns], tuple[pl.Expr, str] | None]
 
@@ -206,3 +209,7 @@ class Preset:
     zone_check: Callable[[pl.DataFrame], str | None] | None = None
     # What the format cannot tell (for the README and ``ccc inspect``).
     limits: str = ""
+    # Which records are inbound calls to a number and which are server legs from one,
+    # with their numbers: forward legs then join their inbound call (see
+    # ccc_cli.normalize.forwards).
+    forwards: ForwardRule | None = None

@@ -40,6 +40,23 @@ def _stringee_type(cols: Columns) -> Derivation | None:
     return Derivation(f"{a},{b}", pl.concat_str([flag[a], flag[b]]))
 
 
+def _stringee_forwards(cols: Columns) -> tuple[pl.Expr, pl.Expr, pl.Expr] | None:
+    """A 0,1 record is a phone calling the hotline (the callee is the hotline number); a
+    0,0 record is server-originated (an OTP or robocall, a click-to-call, or the leg that
+    forwards a hotline call to an agent's phone: its caller is the hotline number)."""
+    pair = _stringee_type(cols)
+    caller, callee = cols.find("from_number"), cols.find("to_number")
+    if pair is None or pair.expr is None or caller is None or callee is None:
+        return None
+    role = (
+        pl.when(pair.expr == "01")
+        .then(pl.lit(1, pl.Int8))
+        .when(pair.expr == "00")
+        .then(pl.lit(2, pl.Int8))
+    )
+    return role, cols.text(caller), cols.text(callee)
+
+
 STRINGEE = Preset(
     name="stringee",
     title="Stringee call log (REST /v1/call/log)",
@@ -77,9 +94,13 @@ STRINGEE = Preset(
         "inbound": ("01",),
         "outbound": ("10", "00"),
     },
+    forwards=_stringee_forwards,
     limits=(
-        "a 0,0 call (server to phone) is an OTP/robocall or the leg forwarding a hotline "
-        "call to an agent's phone; the log cannot tell which (outbound by default)"
+        "a 0,0 call (server to phone) is the leg forwarding a hotline call to an agent's "
+        "phone when it starts from the hotline number during an inbound call to it (then "
+        "it joins that call: --link-forwards), else an OTP/robocall or click-to-call "
+        "(outbound; --otp-from NUMBER types an OTP caller id's calls otp); the log holds no "
+        "explicit link"
     ),
 )
 
