@@ -470,6 +470,7 @@ def test_cli_json_equals_library(runner: CliRunner, example: Path, callset: Call
         "start": "2026-11-20T10:30:00+07:00",
         "end": "2026-11-20T10:40:00+07:00",
         "legs": 2,
+        "leg_ids": ["in-1", "in-1-fwd"],
         "state": "talking",
     }
     assert doc["around"][0] == {

@@ -158,8 +158,8 @@ FREESWITCH = Preset(
     time_formats=(_PG_STAMP,),
     type_values=_TYPE_VALUES,
     limits=(
-        "times are naive server-local times (pass --tz); only A-legs are written unless "
-        "legs=ab is configured"
+        "stamps without an offset are naive server-local times (pass --tz); only A-legs are "
+        "written unless legs=ab is configured"
     ),
 )
 
