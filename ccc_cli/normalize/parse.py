@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Final
 
 import polars as pl
@@ -406,28 +407,38 @@ def _not_before_start(early: str, late: str, present: bool) -> pl.Expr:
     )
 
 
-def _sentinel(text: str, parsed: str | None, schema_dtype: pl.DataType) -> pl.Expr:
+_NEXT_DAY: Final = datetime(1970, 1, 2, tzinfo=UTC)
+
+
+def _sentinel(text: str, parsed: str, schema_dtype: pl.DataType, *, zero: bool) -> pl.Expr:
     """A value that reads as "no time": a sentinel text (``0000-00-00``, the epoch
-    written out), or, with ``parsed``, a zero (the epoch itself)."""
-    flag = pl.lit(False)
-    if parsed is not None:
-        flag = pl.col(parsed) == pl.lit(EPOCH, dtype=TIME_DTYPE)
+    written out in any zone), or with ``zero``, the epoch itself.
+
+    Prefix tests, not a pattern: they run on every row, and a sentinel either does not
+    parse (``0000-...``) or parses to a time on 1970-01-01."""
+    value = pl.col(parsed)
+    flag = value == pl.lit(EPOCH, dtype=TIME_DTYPE) if zero else pl.lit(False)
     if schema_dtype == pl.String:
-        flag = flag | pl.col(text).str.contains(SENTINEL_TEXT)
+        raw = pl.col(text)
+        early = value.is_null() | (value < pl.lit(_NEXT_DAY, dtype=TIME_DTYPE))
+        on_epoch_day = early & (
+            raw.str.starts_with("1970-01-01") | raw.str.starts_with("1970/01/01")
+        )
+        flag = flag | raw.str.starts_with("0000") | raw.str.starts_with("00/00") | on_epoch_day
     return flag.fill_null(False)
 
 
 def _end_stage(cols: _Columns, late: bool, schema: pl.Schema) -> dict[str, pl.Expr]:
     """The end and the flags the reasons need. ``late``: the parsed stage holds a
     second reading of the end."""
-    stage = {_S_SENT: _sentinel(_S_TXT, None, schema[cols.start])}
+    stage = {_S_SENT: _sentinel(_S_TXT, _START_TMP, schema[cols.start], zero=False)}
     end_missing: pl.Expr = pl.lit(True)
     end_sentinel: pl.Expr = pl.lit(False)
     end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
     if cols.end is not None:
         end_parsed = _next_day(_not_before_start(_E_EARLY, _E_LATE, late), cols.date is not None)
         end_missing = pl.col(_E_TXT).is_null()
-        end_sentinel = _sentinel(_E_TXT, _E_EARLY, schema[cols.end])
+        end_sentinel = _sentinel(_E_TXT, _E_EARLY, schema[cols.end], zero=True)
     if cols.duration is None:
         return {
             **stage,
