@@ -73,6 +73,11 @@ class LoadOptions:
     date_format
         A strftime format of the date column (``columns["date"]``), whose start, end
         and answer columns then hold times of day; ``None`` detects it.
+    window_from, window_to
+        The time window of the analysis (``--from``/``--to``, aware): calls that overlap
+        ``[window_from, window_to)`` are analysed, those begun earlier count while
+        active. A reader may read less (a database query pushes it down with a margin
+        of ``max_duration_s`` before ``window_from``).
     plausible_since, plausible_until
         Start and end times before ``plausible_since`` or from ``plausible_until`` on
         are invalid (``implausible_time``), as are sentinels such as ``0000-00-00`` and
@@ -95,6 +100,8 @@ class LoadOptions:
     otp_from: tuple[str, ...] = ()
     plausible_since: datetime = PLAUSIBLE_SINCE
     plausible_until: datetime = PLAUSIBLE_UNTIL
+    window_from: datetime | None = None
+    window_to: datetime | None = None
 
     def __post_init__(self) -> None:
         for name in self.columns:
@@ -135,6 +142,16 @@ class LoadOptions:
         for name in ("plausible_since", "plausible_until"):
             if getattr(self, name).tzinfo is None:
                 raise UsageError(f"{name} must be an aware datetime (UTC)")
+        for name in ("window_from", "window_to"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise UsageError(f"{name} must be an aware datetime")
+        if (
+            self.window_from is not None
+            and self.window_to is not None
+            and self.window_from >= self.window_to
+        ):
+            raise UsageError("--to must be after --from")
         if self.plausible_since >= self.plausible_until:
             raise UsageError(
                 "--plausible-since must be before --plausible-until",
