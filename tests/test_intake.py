@@ -502,3 +502,13 @@ def test_plausible_window_flags(tmp_path: Path, runner: CliRunner) -> None:
     r = runner.invoke(app, ["peak", path, "--plausible-until", "1900-01-01"])
     assert r.exit_code == 2
     assert r.stderr.startswith("ccc: error: --plausible-since must be before --plausible-until")
+
+
+@pytest.mark.parametrize(
+    "row", ["c0,0,60", "c0,0000-00-00 00:00:00,0000-00-00 00:00:00", "c0,1970-01-01 00:00:00,0"]
+)
+def test_a_column_of_nothing_but_junk_reads_as_implausible(tmp_path: Path, row: str) -> None:
+    # No value of the start column is time-like: the encoding is learnt from the junk
+    # itself, so the row is implausible_time, not unreadable (found by the fuzz suite).
+    cs = load_calls([write(tmp_path / "junk.csv", (HEADER + row + "\n").encode())])
+    assert cs.accounting.invalid_reasons["implausible_time"] == 1

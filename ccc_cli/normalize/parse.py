@@ -275,18 +275,39 @@ def _timelike(column: str, dtype: pl.DataType) -> pl.Expr:
     return raw.is_not_null()
 
 
-def _sample(scan: Scan, column: str) -> pl.Series:
+def _sample(scan: Scan, column: str) -> tuple[pl.Series, bool]:
+    """Values to learn the column's encoding from, and whether they are only the junk
+    left when no value is time-like (zeros and sentinels: such a column is read so that
+    they come out as the implausible times they are, not as unreadable)."""
     dtype = scan.frame.collect_schema()[column]
     try:
-        return (
-            scan.frame.select(pl.col(column))
-            .filter(_timelike(column, dtype))
-            .head(_SAMPLE_ROWS)
-            .collect()
-            .to_series()
-        )
+        for junk, keep in ((False, _timelike(column, dtype)), (True, pl.col(column).is_not_null())):
+            sample = (
+                scan.frame.select(pl.col(column)).filter(keep).head(_SAMPLE_ROWS).collect()
+            ).to_series()
+            if sample.len():
+                return sample, junk
+        return sample, False
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"cannot read {scan.source.label}: {polars_error_line(exc)}") from None
+
+
+def _detect(
+    scan: Scan, column: str, options: LoadOptions, formats: tuple[str, ...]
+) -> TimeEncoding:
+    sample, junk = _sample(scan, column)
+    try:
+        return detect_encoding(
+            sample,
+            epoch_unit=options.epoch_unit,
+            time_format=options.time_format,
+            where=f"{scan.source.label}, column {column!r}",
+            extra_formats=formats,
+        )
+    except InputError:
+        if junk:
+            return TimeEncoding("empty")
+        raise
 
 
 def _time_encodings(
@@ -303,13 +324,7 @@ def _time_encodings(
     encodings: dict[str, TimeEncoding] = {}
     for name, column in ((FIELD_START, cols.start), (FIELD_END, cols.end)):
         if column is not None:
-            encodings[name] = detect_encoding(
-                _sample(scan, column),
-                epoch_unit=options.epoch_unit,
-                time_format=options.time_format,
-                where=f"{scan.source.label}, column {column!r}",
-                extra_formats=formats,
-            )
+            encodings[name] = _detect(scan, column, options, formats)
     if cols.answer is not None:
         encodings[FIELD_ANSWER] = _answer_encoding(
             scan, cols.answer, options, explicit=FIELD_ANSWER in options.columns, formats=formats
@@ -333,13 +348,7 @@ def _answer_encoding(
     --answer-col must parse.
     """
     try:
-        return detect_encoding(
-            _sample(scan, column),
-            epoch_unit=options.epoch_unit,
-            time_format=options.time_format,
-            where=f"{scan.source.label}, column {column!r}",
-            extra_formats=formats,
-        )
+        return _detect(scan, column, options, formats)
     except InputError:
         if explicit:
             raise
