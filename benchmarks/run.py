@@ -616,7 +616,7 @@ def size_available() -> bool:
 # --- the report ----------------------------------------------------------------------
 def versions() -> dict[str, str]:
     out = {}
-    for dist in ("ccc-cli", "polars", "pyarrow", "numpy", "duckdb", "pandas"):
+    for dist in ("ccc-concurrent-calls", "polars", "pyarrow", "numpy", "duckdb", "pandas"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import shlex
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -188,9 +190,13 @@ def test_plot_without_matplotlib_is_a_one_line_hint(
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     r = runner.invoke(app, ["series", str(data), "--plot", str(tmp_path / "x.png")])
     assert r.exit_code == ExitCode.USAGE
+    # The exact command for this project: the running Python's pip and the extra's
+    # requirement as pyproject.toml states it (never the unrelated `ccc-cli` on PyPI).
+    python = shlex.quote(sys.executable)
     assert r.stderr == (
         "ccc: error: --plot needs matplotlib, which is not installed\n"
-        "hint: pip install 'ccc-cli[plot]'\n"
+        f"hint: {python} -m pip install 'matplotlib>=3.8' (or, in a clone of ccc: "
+        "pip install '.[plot]')\n"
     )
 
 

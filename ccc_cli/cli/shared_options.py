@@ -51,7 +51,7 @@ PlotOption = Annotated[
     Path | None,
     typer.Option(
         "--plot",
-        help="Also draw the chart to FILE (.png or .svg; needs pip install 'ccc-cli[plot]').",
+        help="Also draw the chart to FILE (.png or .svg; needs matplotlib, the [plot] extra).",
         metavar="FILE",
         show_default=False,
     ),

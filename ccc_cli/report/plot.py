@@ -1,7 +1,9 @@
-"""Charts as pictures (PNG or SVG) with matplotlib, an optional extra: ``ccc-cli[plot]``."""
+"""Charts as pictures (PNG or SVG) with matplotlib, the optional extra ``[plot]``."""
 
 from __future__ import annotations
 
+import shlex
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,30 @@ def check_plot_path(path: Path) -> None:
     _pyplot()
 
 
+def plot_requirement() -> str:
+    """matplotlib as this project's ``[plot]`` extra requires it (read from the installed
+    metadata, so the hint never drifts from pyproject.toml)."""
+    from importlib import metadata
+
+    from ccc_cli import DISTRIBUTION
+
+    try:
+        for requirement in metadata.requires(DISTRIBUTION) or []:
+            spec, _, marker = requirement.partition(";")
+            if "extra" in marker and "plot" in marker:
+                return spec.strip().replace(" ", "")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        pass
+    return "matplotlib>=3.8"
+
+
+def plot_install_command() -> str:
+    """The command that installs the plot extra into the Python running ccc: the
+    interpreter's own pip, so it lands in the right environment whatever installed ccc
+    (a clone, a venv, pipx)."""
+    return f"{shlex.quote(sys.executable)} -m pip install {shlex.quote(plot_requirement())}"
+
+
 def _pyplot() -> Any:
     try:
         import matplotlib
@@ -41,7 +67,7 @@ def _pyplot() -> Any:
     except ImportError:
         raise UsageError(
             "--plot needs matplotlib, which is not installed",
-            hint="pip install 'ccc-cli[plot]'",
+            hint=f"{plot_install_command()} (or, in a clone of ccc: pip install '.[plot]')",
         ) from None
     return plt
 
