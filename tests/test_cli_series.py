@@ -111,14 +111,14 @@ def test_series_output_files(runner: CliRunner, data: Path, tmp_path: Path, suff
         assert frame.schema["bucket_start"] == pl.Datetime("us", "Asia/Ho_Chi_Minh")
     assert frame.columns[:5] == [
         "bucket_start",
-        "account_id",
+        "account",
         "total_max",
         "total_mean",
         "total_starts",
     ]
     assert "app_to_app_max" in frame.columns
     assert frame.height == 10  # 5 buckets x 2 accounts
-    assert sorted(set(frame["account_id"])) == ["acc-1", "acc-2"]
+    assert sorted(set(frame["account"])) == ["acc-1", "acc-2"]
     assert not list(tmp_path.glob(".series*"))
 
 
@@ -214,9 +214,9 @@ def test_analyze_table_and_json(runner: CliRunner, data: Path) -> None:
     doc = json.loads(r.stdout)
     callset = load_calls([data], LoadOptions(tz="Asia/Ho_Chi_Minh"))
     assert doc == analysis_document(analyze(callset), callset)
-    assert doc["peak"]["total"]["value"] == 3
+    assert doc["peak"]["value"] == 3
     # b, c at 08:05:00 and g, h at 08:30:00: two starts in one second, at most.
-    assert doc["cps"]["window_1s"]["total"] == {"value": 2, "at": "2026-11-20T08:05:00+07:00"}
+    assert doc["cps"]["window_1s"] == {"value": 2, "at": "2026-11-20T08:05:00+07:00"}
     assert doc["daily_peaks"]["percentiles"] == {"p50": 3, "p90": 3, "p95": 3, "max": 3}
     assert doc["busiest_hour_of_week"]["weekday"] == "Friday"
     assert doc["busiest_hour_of_week"]["hour"] == 8

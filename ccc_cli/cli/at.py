@@ -84,6 +84,6 @@ def at(
     when = parse_instant(instant, callset.tz, option="--time")
     result = snapshot(callset, at=when, window_s=window_s, limit=limit, account=account)
     if format is OutputFormat.json:
-        print_json(snapshot_document(result))
+        print_json(snapshot_document(result, callset))
     else:
         render_snapshot(stdout_console(), result, callset)

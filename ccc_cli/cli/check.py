@@ -46,7 +46,8 @@ def check(
     Example: ccc check samples/*.csv --limit 20 --max-reject-rate 0.001
     """
     from ccc_cli.engine.replay import replay
-    from ccc_cli.report.timefmt import human, iso
+    from ccc_cli.report.breaches import check_document
+    from ccc_cli.report.timefmt import human
 
     limits = resolve_limits(limit, limits_file, required=True)
     if max_rejected is not None and max_reject_rate is not None:
@@ -63,18 +64,14 @@ def check(
     tz = callset.tz
     if format is OutputFormat.json:
         print_json(
-            {
-                "passed": passed,
-                "limit": limits.total,
-                "limits": None if limits.total is not None else limits.describe(),
-                "calls": result.calls,
-                "rejected_calls": result.rejected_calls,
-                "rejected_rate": result.rejected_rate,
-                "max_rejected": max_rejected if max_reject_rate is None else None,
-                "max_reject_rate": max_reject_rate,
-                "first_rejection": iso(result.first_rejection, tz),
-                "timezone": tz,
-            }
+            check_document(
+                result,
+                callset,
+                limits,
+                passed=passed,
+                max_rejected=max_rejected if max_reject_rate is None else None,
+                max_reject_rate=max_reject_rate,
+            )
         )
     else:
         first = (

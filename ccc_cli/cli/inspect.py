@@ -37,7 +37,7 @@ def inspect(
     except NoMappingError as error:
         # Never fail on a file it cannot map: showing why is inspect's job.
         if format is OutputFormat.json:
-            print_json(unmapped_document(error))
+            print_json(unmapped_document(error, load_request.options.tz or "UTC"))
         else:
             render_unmapped(stdout_console(), error)
         return
