@@ -130,7 +130,10 @@ def test_rejects_file_and_strict(runner: CliRunner, example: Path, tmp_path: Pat
     rejects = tmp_path / "rejects.csv"
     r = runner.invoke(app, ["peak", str(example), "--rejects", str(rejects), "--strict"])
     assert r.exit_code == ExitCode.BAD_INPUT, r.output
-    assert r.stderr.startswith(
+    # The rejects file is written (and confirmed) before --strict stops the run.
+    confirmed, error = r.stderr.split("\n", 1)
+    assert confirmed.startswith(f"wrote {rejects}: 1 row, ")
+    assert error.startswith(
         # Line 10 of the file: the header is line 1.
         f"ccc: error: invalid row: {example}, line 10, column 'start_time': bad_start "
         "(value 'garbage')"

@@ -8,7 +8,7 @@ import typer
 
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
+from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import (
     DebugOption,
     FormatOption,
@@ -52,6 +52,7 @@ def check(
     limits = resolve_limits(limit, limits_file, required=True)
     if max_rejected is not None and max_reject_rate is not None:
         raise UsageError("--max-rejected and --max-reject-rate cannot be combined")
+    taken = claim_stdout(format, {"--rejects": load_request.rejects})
     callset = load(load_request)
     result = replay(callset, limits)
     if max_reject_rate is not None:
@@ -73,7 +74,7 @@ def check(
                 max_reject_rate=max_reject_rate,
             )
         )
-    else:
+    elif not taken:
         first = (
             f"; first at {human(result.first_rejection, tz)} {tz}" if result.first_rejection else ""
         )

@@ -20,6 +20,15 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class TableOutputFormat(StrEnum):
+    """``--format`` values of a command whose result is one table: ``csv`` prints it
+    whole (full ids, every row) for a spreadsheet or a support ticket."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 class ByKey(StrEnum):
     """``--by`` values."""
 
@@ -29,6 +38,14 @@ class ByKey(StrEnum):
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="table for people, json for machines (stdout only)."),
+]
+TableFormatOption = Annotated[
+    TableOutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people, json for machines, csv for the table whole (stdout only).",
+    ),
 ]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of an error.", hidden=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import polars as pl
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -41,6 +42,12 @@ def snapshot_document(snap: Snapshot, callset: CallSet) -> dict[str, Any]:
         },
     }
     return doc
+
+
+def active_calls_frame(snap: Snapshot) -> pl.DataFrame:
+    """``--format csv``: the calls active at the instant, every one with its full id
+    (``leg_ids`` joined by spaces)."""
+    return snap.calls
 
 
 def _plural(n: int, noun: str) -> str:

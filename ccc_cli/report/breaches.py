@@ -61,6 +61,37 @@ def intervals_records(intervals: Intervals, tz: str) -> list[dict[str, Any]]:
     return out
 
 
+def intervals_frame(result: Breaches) -> pl.DataFrame:
+    """``--format csv``: every interval at capacity, then over the limit: ``kind``
+    (``capacity``, ``over_limit``), [``account``], ``from``, ``to``, ``seconds``,
+    ``limit``, ``peak``, ``peak_at``, ``peak_mix_<type>``, ``starts_inside``."""
+    frames = []
+    for kind, intervals in (("capacity", result.capacity), ("over_limit", result.over)):
+        frame = intervals.frame
+        mix = [
+            (pl.col(f"{t}_at_max") if t in intervals.types else pl.lit(0, pl.Int64)).alias(
+                f"peak_mix_{t}"
+            )
+            for t in CALL_TYPES
+        ]
+        account = [pl.col("account")] if "account" in frame.columns else []
+        frames.append(
+            frame.select(
+                pl.lit(kind).alias("kind"),
+                *account,
+                FROM,
+                TO,
+                "seconds",
+                "limit",
+                pl.col("max_level").alias("peak"),
+                pl.col("at_max").alias("peak_at"),
+                *mix,
+                "starts_inside",
+            )
+        )
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 def intervals_totals(intervals: Intervals, tz: str) -> dict[str, Any]:
     return {
         "intervals": intervals.count,

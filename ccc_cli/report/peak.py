@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
@@ -46,6 +47,32 @@ def peak_document(result: PeakResult, callset: CallSet) -> dict[str, Any]:
             for name, ps in result.by_account.items()
         }
     return doc
+
+
+def peak_frame(result: PeakResult) -> pl.DataFrame:
+    """``--format csv``: one row per scope and call type (``total`` first): [``account``],
+    ``call_type``, ``peak``, ``peak_at``."""
+    scopes: list[tuple[str | None, Peak, Mapping[str, Peak]]] = [
+        (None, result.total, result.by_type)
+    ]
+    if result.by_account is not None:
+        scopes = [(name, ps.total, ps.by_type) for name, ps in result.by_account.items()]
+    rows = []
+    for account, total, by_type in scopes:
+        for name, peak in [
+            ("total", total),
+            *((t, by_type[t]) for t in CALL_TYPES if t in by_type),
+        ]:
+            row: dict[str, Any] = {} if result.by_account is None else {"account": account}
+            rows.append(row | {"call_type": name, "peak": peak.value, "peak_at": peak.at})
+    schema: dict[str, Any] = {
+        "call_type": pl.String,
+        "peak": pl.Int64,
+        "peak_at": pl.Datetime("us", "UTC"),
+    }
+    if result.by_account is not None:
+        schema = {"account": pl.String, **schema}
+    return pl.DataFrame(rows, schema=schema)
 
 
 def mix_sentence(value: int, at: str, mix: Mapping[str, int], tz: str) -> str:

@@ -72,6 +72,22 @@ def _pyplot() -> Any:
     return plt
 
 
+def series_plot_title(series: SeriesResult, *, by_account: bool = False) -> str:
+    """What a series chart draws, said in its title."""
+    scope = "of the busiest account " if by_account else ""
+    return (
+        f"Concurrent calls {scope}per {series.every.text}: mean by call type (stacked), "
+        "exact maximum (line)"
+    )
+
+
+def _integer_ticks(axis: Any) -> None:
+    """Whole calls on a count axis: no 2.5 calls."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | None) -> None:
     """Stacked mean concurrency by type (it adds up), the exact maximum per bucket as a
     step line over it, and the limit as a dashed line; written atomically."""
@@ -106,6 +122,7 @@ def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | No
     ax.set_xlabel(f"time ({series.tz}), buckets of {series.every.text}")
     ax.set_ylabel("concurrent calls")
     ax.set_ylim(bottom=0)
+    _integer_ticks(ax.yaxis)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small", ncols=2)
     fig.autofmt_xdate()
@@ -115,7 +132,12 @@ def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | No
     plt.close(fig)
 
 
-def plot_curve(path: Path, sizing: Sizing, *, title: str) -> None:
+def plot_curve(
+    path: Path,
+    sizing: Sizing,
+    *,
+    title: str = "Calls the plan would reject, by plan limit (admission replay of the log)",
+) -> None:
     """The limit curve: the replay's rejected rate against the limit (log scale when the
     rates span decades), the target as a dashed line, the recommendation, the plan with
     headroom and Erlang B's channels marked; written atomically."""
@@ -142,11 +164,16 @@ def plot_curve(path: Path, sizing: Sizing, *, title: str) -> None:
         ax.axvline(erlang.channels, color="#ff7f0e", linestyle="-.", label="Erlang B")
     if total.current is not None and limits[0] <= total.current.limit <= limits[-1]:
         ax.axvline(total.current.limit, color="red", linewidth=1, label="current plan")
-    if any(r > 0 for r in rates) and max(rates) / min(r for r in rates if r > 0) > 100:
-        ax.set_yscale("symlog", linthresh=min(r for r in rates if r > 0))
+    positive = [r for r in rates if r > 0]
+    if positive and max(positive) / min(positive) > 100:
+        ax.set_yscale("symlog", linthresh=min(positive))
+    # A share of calls is never negative: the axis starts at 0 (symlog and the margins
+    # would show -0.5% otherwise).
+    ax.set_ylim(bottom=0, top=max(max(rates, default=0) * 1.1, 0.1))
+    _integer_ticks(ax.xaxis)
     ax.set_title(title)
     ax.set_xlabel("plan limit (concurrent calls)")
-    ax.set_ylabel("calls the replay rejects (%)")
+    ax.set_ylabel("calls rejected (% of all calls)")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()

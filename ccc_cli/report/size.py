@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
@@ -349,6 +350,21 @@ def _account_table(accounts: dict[str, PlanSizing]) -> Table:
             row.append("-" if now is None else f"{now.rejected_calls:,} rejected")
         table.add_row(*row)
     return table
+
+
+def curve_frame(result: Sizing) -> pl.DataFrame:
+    """The curve as a table (``--curve-out``, ``--format csv``): ``account`` (empty for all
+    calls), then the curve point's keys."""
+    schema = {
+        "account": pl.String,
+        "limit": pl.Int64,
+        "rejected_calls": pl.Int64,
+        "rejected_rate": pl.Float64,
+        "seconds_at_capacity": pl.Float64,
+        "days_with_rejections": pl.Int64,
+        "worst_day_rejected": pl.Int64,
+    }
+    return pl.DataFrame(curve_frame_rows(result), schema=schema)
 
 
 def curve_frame_rows(result: Sizing) -> list[dict[str, Any]]:
