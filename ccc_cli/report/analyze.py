@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from ccc_cli.report.breaches import breach_summary_lines, breaches_document, lim
 from ccc_cli.report.chart import ConcurrencyChart
 from ccc_cli.report.common import (
     accounting_line,
+    chart_width,
     daily_peaks_document,
     inputs_document,
     peak_object,
@@ -25,7 +27,46 @@ from ccc_cli.report.peak import mix_sentence, peak_figures
 from ccc_cli.report.series import series_records
 from ccc_cli.report.size import recommendation_document, recommendation_sentence
 from ccc_cli.report.timefmt import human
-from ccc_cli.schema import CALL_TYPES
+from ccc_cli.schema import CALL_TYPES, START
+
+# The zone note: enough calls over at least most of a day, and a quiet 6-hour "night"
+# that holds at most this share of the starts (a flat 24-hour profile would give 25%).
+ZONE_NOTE_MIN_CALLS = 200
+ZONE_NOTE_MIN_SPAN_S = 20 * 3600
+ZONE_NOTE_NIGHT_SHARE = 0.10
+
+
+def zone_note(callset: CallSet) -> str | None:
+    """A note when the times are shown in UTC (no zone given) but the calls look local to
+    another zone: their quietest six hours, the night, fall far from 00:00-06:00 UTC (a
+    log of business hours in Asia/Ho_Chi_Minh read as UTC is busiest at 01:00-10:00
+    UTC and quietest at 17:00-23:00). ``None`` when the data does not say."""
+    if callset.tz != "UTC" or callset.calls.height < ZONE_NOTE_MIN_CALLS:
+        return None
+    starts = callset.calls[START]
+    if (starts.max() - starts.min()).total_seconds() < ZONE_NOTE_MIN_SPAN_S:  # type: ignore[operator, union-attr]
+        return None
+    by_hour = dict(starts.dt.hour().value_counts().iter_rows())
+    counts = [int(by_hour.get(h, 0)) for h in range(24)]
+    night = [sum(counts[(h + i) % 24] for i in range(6)) for h in range(24)]
+    quiet = min(range(24), key=night.__getitem__)
+    if night[quiet] > ZONE_NOTE_NIGHT_SHARE * sum(counts):
+        return None  # no clear night: no daily cycle to read a zone from
+    # The middle of the day's calls (the circular mean of their hours) sits at about
+    # 13:00 local time in business traffic.
+    angle = sum(
+        n * complex(math.cos(h * math.pi / 12), math.sin(h * math.pi / 12))
+        for h, n in enumerate(counts)
+    )
+    middle = math.atan2(angle.imag, angle.real) * 12 / math.pi
+    offset = (round(13 - middle) + 11) % 24 - 11
+    if abs(offset) < 3:
+        return None
+    return (
+        f"no --tz given, so times, days and hours are in UTC; but the calls look local to "
+        f"about UTC{offset:+03d}:00 (their quietest hours are {quiet:02d}:00-"
+        f"{(quiet + 6) % 24:02d}:00 UTC): pass --tz with the data's zone"
+    )
 
 
 def _cps(windows: Mapping[int, Rate], tz: str) -> dict[str, Any]:
@@ -183,6 +224,7 @@ def render_analysis(console: Console, result: Analysis, callset: CallSet) -> Non
                 chart.frame[f"{TOTAL}_max"].to_list(),
                 title=f"Max concurrent calls per {chart.every.text} (times in {tz})",
                 limit=result.limit,
+                max_width=chart_width(console),
             )
         )
     )

@@ -22,9 +22,37 @@ if TYPE_CHECKING:
 SCHEMA_VERSION: Final = 1
 
 
+# Piped or redirected output is as wide as its widest line: a cell (a call id, a mix) is
+# never cut to "c…" or wrapped over several lines, whatever COLUMNS says.
+PIPE_WIDTH: Final = 100_000
+# The width of a chart when piped: COLUMNS if set, else this.
+PIPE_CHART_WIDTH: Final = 100
+
+
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def stdout_console() -> Console:
-    """Console for results; honours ``NO_COLOR`` and ``COLUMNS`` (Rich reads both)."""
-    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    """Console for results; honours ``NO_COLOR``. On a terminal, its width (or
+    ``COLUMNS``); piped or redirected, unbounded: tables at their natural width."""
+    if stdout_is_terminal():
+        return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True, width=PIPE_WIDTH)
+
+
+def chart_width(console: Console) -> int:
+    """Columns a chart may fill: the console's on a terminal; piped, ``COLUMNS`` or
+    :data:`PIPE_CHART_WIDTH`."""
+    if console.width < PIPE_WIDTH:
+        return console.width
+    try:
+        return max(int(os.environ.get("COLUMNS", "")), 20)
+    except ValueError:
+        return PIPE_CHART_WIDTH
 
 
 def stderr_console() -> Console:

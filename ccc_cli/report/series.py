@@ -14,7 +14,7 @@ from ccc_cli.engine.series import BUCKET_START, TOTAL, SeriesResult
 from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.atomic import atomic_path
 from ccc_cli.report.chart import ConcurrencyChart
-from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.common import accounting_line, chart_width, inputs_document
 from ccc_cli.report.timefmt import iso
 from ccc_cli.schema import ACCOUNT
 
@@ -81,6 +81,7 @@ def render_series(
             chart_frame[f"{TOTAL}_max"].to_list(),
             title=f"Max concurrent calls per {series.every.text} ({what}; times in {tz})",
             limit=limit,
+            max_width=chart_width(console),
         )
     )
     top = frame.sort([f"{TOTAL}_max", BUCKET_START], descending=[True, False]).head(TOP_ROWS)
