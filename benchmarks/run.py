@@ -383,7 +383,7 @@ def bench_input(
         m = timed(run, r, [*ccc, "peak", *ds.ccc_paths, "--format", "json", "-q"])
         if m:
             doc = json_of(m)
-            total = doc["peak"]["total"]
+            total = doc["peak"]
             r.extra = {
                 "peak": total["value"],
                 "at_us": iso_to_micros(total["at"]),
@@ -427,7 +427,7 @@ def bench_input(
                 env=child_env(),
                 ok_codes=(0, 1),
             )
-            r.extra["check_rejected"] = json.loads(check.stdout)["rejected_calls"]
+            r.extra["check_rejected"] = json.loads(check.stdout)["replay"]["rejected_calls"]
 
     if full and cfg.wants("ccc-size"):
         r = new("ccc-size", "ccc size --format json")
@@ -616,7 +616,7 @@ def size_available() -> bool:
 # --- the report ----------------------------------------------------------------------
 def versions() -> dict[str, str]:
     out = {}
-    for dist in ("ccc-cli", "polars", "pyarrow", "numpy", "duckdb", "pandas"):
+    for dist in ("ccc-concurrent-calls", "polars", "pyarrow", "numpy", "duckdb", "pandas"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -9,3 +9,5 @@ results) -> ``report`` (tables, JSON, files).
 from __future__ import annotations
 
 __version__ = "0.1.0"
+# The distribution name (pip install ...); the command is `ccc`, the package `ccc_cli`.
+DISTRIBUTION = "ccc-concurrent-calls"

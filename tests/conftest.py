@@ -1,4 +1,5 @@
-"""Shared pytest configuration: Hypothesis profiles.
+"""Shared pytest configuration: Hypothesis profiles, and every ``--format json`` document
+checked against its published schema (docs/schema/).
 
 Select one with ``HYPOTHESIS_PROFILE=ci|dev``; CI (``CI=true``) gets ``ci`` by default.
 No example database in either (failures are not replayed from a folder in the tree);
@@ -14,10 +15,16 @@ one explicitly.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from schemas import assert_schema
+from typer.testing import CliRunner
 
 settings.register_profile(
     "ci",
@@ -72,3 +79,30 @@ def pytest_configure(config: pytest.Config) -> None:
     # Runs before the test modules are imported, where the fuzz tests read their budget.
     if _selects_fuzz_only(config.getoption("markexpr", "") or ""):
         os.environ.setdefault("CCC_FUZZ_PROFILE", "fuzz-deep")
+
+
+def _asks_json(args: str | Sequence[str] | None) -> bool:
+    argv = shlex.split(args) if isinstance(args, str) else [str(a) for a in args or ()]
+    for i, arg in enumerate(argv):
+        if arg in ("--format=json", "-fjson"):
+            return True
+        if arg in ("--format", "-f") and argv[i + 1 : i + 2] == ["json"]:
+            return True
+    return False
+
+
+@pytest.fixture(autouse=True)
+def json_documents_match_their_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every CLI run of the suite that prints a ``--format json`` document (exit 0, or 1
+    for a failed check) is validated against its command's JSON Schema, so no test can
+    see a key or shape the published schemas do not describe."""
+    invoke = CliRunner.invoke
+
+    def checked(self: CliRunner, cli: Any, args: Any = None, *a: Any, **k: Any) -> Any:
+        result = invoke(self, cli, args, *a, **k)
+        if _asks_json(args) and result.exit_code in (0, 1) and result.stdout.strip():
+            assert_schema(json.loads(result.stdout))
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked)
+    yield

@@ -109,7 +109,7 @@ def test_answer_column_set_by_flag_and_config(tmp_path: Path, runner: CliRunner)
     for extra in (["--answer-col", "picked_up"], ["--config", str(config)]):
         r = runner.invoke(app, ["inspect", str(path), "--format", "json", *extra])
         assert r.exit_code == 0, r.output
-        column = json.loads(r.stdout)["files"][0]["columns"]["answer"]
+        column = json.loads(r.stdout)["files"][0]["fields"]["answer"]
         assert column["column"] == "picked_up"
         assert column["encoding"] == "text '%Y-%m-%d %H:%M:%S%.f' (naive local time)"
 
@@ -447,23 +447,39 @@ def test_cli_json_equals_library(runner: CliRunner, example: Path, callset: Call
     r = runner.invoke(app, [*at_args(example, "--limit", "8", "--window", "90s"), "-f", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    expected = snapshot_document(snapshot(callset, at=T_LOCAL, window_s=90, limit=8))
+    expected = snapshot_document(snapshot(callset, at=T_LOCAL, window_s=90, limit=8), callset)
     assert doc == expected
     assert list(doc) == [
-        "time",
+        "schema_version",
+        "command",
         "timezone",
+        "files",
+        "rows",
+        "notes",
+        "reused_call_ids",
+        "at",
+        "account",
+        "window_seconds",
         "level",
-        "by_type",
+        "mix",
         "limit",
         "headroom",
         "would_reject",
-        "calls",
+        "active_calls",
         "around",
         "observed_rejections",
     ]
-    assert (doc["time"], doc["timezone"]) == ("2026-11-20T10:32:05+07:00", TZ)
+    assert (doc["at"], doc["timezone"]) == ("2026-11-20T10:32:05+07:00", TZ)
     assert (doc["level"], doc["limit"], doc["headroom"], doc["would_reject"]) == (7, 8, 1, False)
-    assert doc["calls"][1] == {
+    assert doc["mix"] == {
+        "inbound": 2,
+        "outbound": 1,
+        "internal": 1,
+        "app_to_app": 0,
+        "otp": 3,
+        "other": 0,
+    }
+    assert doc["active_calls"][1] == {
         "call_id": "in-1",
         "call_type": "inbound",
         "account": "acc-1",
@@ -473,29 +489,34 @@ def test_cli_json_equals_library(runner: CliRunner, example: Path, callset: Call
         "leg_ids": ["in-1", "in-1-fwd"],
         "state": "talking",
     }
-    assert doc["around"][0] == {
+    assert doc["around"]["every"] == "1m"
+    assert doc["around"]["buckets"][0] == {
         "bucket_start": "2026-11-20T10:30:00+07:00",
         # int-1, "ended" and in-1 (its forwarded leg is the same call) all minute long.
         "total_max": 3,
         "total_mean": 3.0,
         "total_starts": 1,
     }
-    assert doc["observed_rejections"] == [
-        {
-            "call_id": "rej-1",
-            "start": "2026-11-20T10:32:06+07:00",
-            "call_type": "otp",
-            "account": "acc-2",
-            "level": 7,
-        }
-    ]
+    assert doc["observed_rejections"] == {
+        "count": 1,
+        "rows": [
+            {
+                "call_id": "rej-1",
+                "start": "2026-11-20T10:32:06+07:00",
+                "call_type": "otp",
+                "account": "acc-2",
+                "level": 7,
+            }
+        ],
+    }
 
 
-def test_cli_json_without_limit_has_no_plan_keys(runner: CliRunner, example: Path) -> None:
+def test_cli_json_without_limit_has_null_plan_keys(runner: CliRunner, example: Path) -> None:
     r = runner.invoke(app, [*at_args(example, "--account", "acc-2"), "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert not {"limit", "headroom", "would_reject"} & set(doc)
+    assert (doc["limit"], doc["headroom"], doc["would_reject"]) == (None, None, None)
+    assert doc["account"] == "acc-2"
     assert doc["level"] == 3
 
 

@@ -67,10 +67,10 @@ def test_peak_json_equals_library(runner: CliRunner, example: Path) -> None:
     doc = json.loads(r.stdout)  # exactly one JSON object, nothing else on stdout
     callset = load_calls([example])
     assert doc == peak_document(compute_peaks(callset, by_account=True), callset)
-    assert doc["peak"]["total"] == {
+    assert doc["peak"] == {
         "value": 7,
         "at": "2026-11-20T10:32:05+00:00",
-        "by_type_at_peak": {
+        "mix": {
             "inbound": 2,
             "outbound": 1,
             "internal": 1,
@@ -79,8 +79,8 @@ def test_peak_json_equals_library(runner: CliRunner, example: Path) -> None:
             "other": 0,
         },
     }
-    assert doc["by_account"]["acc-1"]["value"] == 4
-    assert doc["by_account"]["acc-2"]["value"] == 3
+    assert doc["by_account"]["acc-1"]["peak"]["value"] == 4
+    assert doc["by_account"]["acc-2"]["peak"]["value"] == 3
     assert doc["rows"]["read"] == 9
 
 
@@ -91,15 +91,15 @@ def test_peak_json_in_tz_and_nothing_active(runner: CliRunner, tmp_path: Path) -
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["timezone"] == "Asia/Ho_Chi_Minh"
-    assert doc["peak"]["total"]["value"] == 0
-    assert doc["peak"]["total"]["at"] is None
+    assert doc["peak"]["value"] == 0
+    assert doc["peak"]["at"] is None
 
 
 def test_peak_times_shown_in_tz(runner: CliRunner, example: Path) -> None:
     r = runner.invoke(app, ["peak", str(example), "--format", "json", "--tz", "Asia/Ho_Chi_Minh"])
     assert r.exit_code == 0, r.output
     # Naive input read in +07:00 and shown in it: the wall time is unchanged.
-    assert json.loads(r.stdout)["peak"]["total"]["at"] == "2026-11-20T10:32:05+07:00"
+    assert json.loads(r.stdout)["peak"]["at"] == "2026-11-20T10:32:05+07:00"
 
 
 def test_inspect_table_and_json(runner: CliRunner, example: Path) -> None:
@@ -111,13 +111,13 @@ def test_inspect_table_and_json(runner: CliRunner, example: Path) -> None:
     r = runner.invoke(app, ["inspect", str(example), "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    columns = doc["files"][0]["columns"]
+    columns = doc["files"][0]["fields"]
     assert columns["start"] == {
         "column": "start_time",
         "why": "canonical name",
         "encoding": "text '%Y-%m-%d %H:%M:%S%.f' (naive local time)",
     }
-    assert doc["calls"]["by_type"]["otp"] == 3
+    assert doc["calls_by_type"]["otp"] == 3
     assert doc["time_range"] == {
         "first_start": "2026-11-20T10:30:00+00:00",
         "last_end": "2026-11-20T10:35:00+00:00",
@@ -130,7 +130,10 @@ def test_rejects_file_and_strict(runner: CliRunner, example: Path, tmp_path: Pat
     rejects = tmp_path / "rejects.csv"
     r = runner.invoke(app, ["peak", str(example), "--rejects", str(rejects), "--strict"])
     assert r.exit_code == ExitCode.BAD_INPUT, r.output
-    assert r.stderr.startswith(
+    # The rejects file is written (and confirmed) before --strict stops the run.
+    confirmed, error = r.stderr.split("\n", 1)
+    assert confirmed.startswith(f"wrote {rejects}: 1 row, ")
+    assert error.startswith(
         # Line 10 of the file: the header is line 1.
         f"ccc: error: invalid row: {example}, line 10, column 'start_time': bad_start "
         "(value 'garbage')"
@@ -248,12 +251,12 @@ def test_config_file_options(runner: CliRunner, tmp_path: Path) -> None:
     )
     r = runner.invoke(app, ["peak", str(data), "--config", str(cfg), "--format", "json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["peak"]["by_type"]["inbound"]["value"] == 1
+    assert json.loads(r.stdout)["peak_by_type"]["inbound"]["value"] == 1
     # A flag wins over the config file.
     r = runner.invoke(
         app, ["peak", str(data), "--config", str(cfg), "--type-map", "otp=IN", "--format", "json"]
     )
-    assert json.loads(r.stdout)["peak"]["by_type"]["otp"]["value"] == 1
+    assert json.loads(r.stdout)["peak_by_type"]["otp"]["value"] == 1
 
 
 def test_generate_round_trip(runner: CliRunner, tmp_path: Path) -> None:
@@ -263,16 +266,12 @@ def test_generate_round_trip(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
-    assert summary["rows"] == 3000
+    assert summary["rows"]["read"] == 3000
+    assert summary["files"][0]["path"] == str(out)
     r = runner.invoke(app, ["peak", str(out), "--format", "json"])
     assert r.exit_code == 0, r.output
-    rows = json.loads(r.stdout)["rows"]
-    assert rows["read"] == 3000
-    assert rows["merged_legs"] == summary["forwarded_legs"]
-    assert rows["plan_limit_rejected"] == summary["plan_limit_rows"]
-    assert rows["invalid"] == summary["invalid_rows"]
-    assert rows["duplicates"] == summary["duplicate_rows"]
-    assert rows["used"] == summary["calls"]
+    # `rows` of generate is the accounting ccc gives the file it wrote, key for key.
+    assert json.loads(r.stdout)["rows"] == summary["rows"]
 
 
 def test_generate_clean_rows_are_all_used(runner: CliRunner, tmp_path: Path) -> None:

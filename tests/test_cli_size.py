@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from ccc_cli.api import load_calls
+from ccc_cli.api import LoadOptions, load_calls
 from ccc_cli.cli.app import app
 from ccc_cli.engine.sizing import size_plan
 from ccc_cli.errors import ExitCode
@@ -50,9 +50,21 @@ def _json(runner: CliRunner, *args: str) -> dict[str, object]:
 
 def test_size_json_worked_example(runner: CliRunner, example: Path) -> None:
     doc = _json(runner, str(example))
-    assert doc["peak"] == 4
+    # The same peak object as every command's: value, first instant, mix (d joins a, b, c).
+    assert doc["peak"] == {
+        "value": 4,
+        "at": "2026-11-20T10:02:30+00:00",
+        "mix": {"inbound": 1, "outbound": 1, "internal": 0, "app_to_app": 0, "otp": 2, "other": 0},
+    }
     assert doc["calls"] == 4
-    assert doc["daily_peaks"] == {"p50": 4, "p90": 4, "p95": 4, "max": 4}
+    assert doc["daily_peaks"] == {
+        "method": "nearest rank",
+        "days": 1,
+        "percentiles": {"p50": 4, "p90": 4, "p95": 4, "max": 4},
+        "by_weekday": {
+            "Friday": {"days": 1, "percentiles": {"p50": 4, "p90": 4, "p95": 4, "max": 4}}
+        },
+    }
     # The curve starts at the median daily peak (4); 4 rejects nothing, within the
     # target, so it looks lower: at 3, d arrives (10:02:30) with a, b, c active and is
     # rejected: 1 of 4 calls, above the target, so the curve stops there.
@@ -81,7 +93,7 @@ def test_size_json_worked_example(runner: CliRunner, example: Path) -> None:
         "with_headroom": 5,
         "rejected_rate_at_limit": 0.0,
         "target": 0.001,
-        "headroom": 0.1,
+        "headroom_fraction": 0.1,
     }
     assert doc["no_rejection_limit"] == 4
     # Busy hour 10:00-11:00 offers (600 + 240 + 60 + 90) s / 3600 s = 0.275 Erlangs.
@@ -130,13 +142,15 @@ def test_size_by_account(runner: CliRunner, example: Path) -> None:
     assert sorted(accounts) == ["acc-1", "acc-2"]
     # acc-1: a and b overlap (peak 2); at 1, b is rejected (1 of 2 calls).
     one = accounts["acc-1"]
-    assert one["peak"] == 2
+    assert one["peak"]["value"] == 2
+    assert one["peak"]["at"] == "2026-11-20T10:01:00+00:00"
+    assert "by_weekday" not in one["daily_peaks"]
     assert [(p["limit"], p["rejected_calls"]) for p in one["curve"]] == [(1, 1), (2, 0)]
     assert one["recommendation"]["limit"] == 2
     assert one["recommendation"]["with_headroom"] == 3  # 2.2 rounded up
     # acc-2: c and d overlap from 10:02:30 to 10:03.
     two = accounts["acc-2"]
-    assert two["peak"] == 2
+    assert two["peak"]["value"] == 2
     assert two["curve"][-1] == {
         "limit": 2,
         "rejected_calls": 0,
@@ -249,8 +263,10 @@ def test_size_on_sample_data(runner: CliRunner) -> None:
     doc = _json(runner, str(sample), "--tz", "Asia/Ho_Chi_Minh")
     rec = doc["recommendation"]
     assert isinstance(rec, dict)
-    peak = doc["peak"]
+    peak = doc["peak"]["value"]  # type: ignore[index]
     assert isinstance(peak, int)
+    # The peak object agrees with the replay's own peak (the curve ends there).
+    assert peak == size_plan(load_calls([sample], LoadOptions(tz="Asia/Ho_Chi_Minh"))).total.peak
     assert 1 <= rec["limit"] <= peak
     assert rec["rejected_rate_at_limit"] <= 0.001
     # Every limit from the recommendation up meets the target; the one below does not.

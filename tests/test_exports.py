@@ -43,11 +43,11 @@ def test_a_constant_id_column_is_not_the_call_id(tmp_path: Path, runner: CliRunn
         "0,2020-01-15 11:43:41,2,1579081421.43\n",
     )
     doc = peak_json(runner, path, "--start-col", "datetime")
-    assert doc["peak"]["total"]["value"] == 2
+    assert doc["peak"]["value"] == 2
     assert doc["rows"]["duplicates"] == 0
     assert any("told apart by 'uniqueid'" in n and "'id' holds '0'" in n for n in doc["notes"])
     r = runner.invoke(app, ["inspect", path, "--start-col", "datetime", "-f", "json", "-q"])
-    column = json.loads(r.stdout)["files"][0]["columns"]["call_id"]
+    column = json.loads(r.stdout)["files"][0]["fields"]["call_id"]
     assert column["column"] == "uniqueid"
 
 
@@ -197,10 +197,10 @@ def test_a_date_column_with_times_of_day(tmp_path: Path, runner: CliRunner) -> N
     )
     doc = peak_json(runner, path, "--date-col", "date", "--start-col", "start", "--end-col", "end")
     assert doc["rows"]["used"] == 3
-    assert doc["peak"]["total"] == {
+    assert doc["peak"] == {
         "value": 2,
         "at": "1999-02-02T00:00:10+00:00",
-        "by_type_at_peak": {
+        "mix": {
             "inbound": 0,
             "outbound": 0,
             "internal": 0,
@@ -221,4 +221,4 @@ def test_a_date_column_with_times_of_day(tmp_path: Path, runner: CliRunner) -> N
         "--end-col",
         "end",
     )
-    assert doc["peak"]["total"]["value"] == 2
+    assert doc["peak"]["value"] == 2

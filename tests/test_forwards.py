@@ -242,13 +242,13 @@ def test_stringee_forwards_count_once_by_default() -> None:
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    total = doc["peak"]["total"]
+    total = doc["peak"]
     assert total["value"] == 5
     assert total["at"] == "2025-11-20T17:05:00+07:00"
-    mix = {t: n for t, n in total["by_type_at_peak"].items() if n}
+    mix = {t: n for t, n in total["mix"].items() if n}
     assert mix == {"inbound": 3, "otp": 2}
     assert doc["rows"]["merged_legs"] == 2
     (note,) = [n for n in doc["notes"] if "forwarded calls" in n]
     assert "2 server leg(s)" in note and "1 such leg(s) matched no active inbound call" in note
     r = runner.invoke(app, [*args, "--link-forwards", "off"])
-    assert json.loads(r.stdout)["peak"]["total"]["value"] == 7
+    assert json.loads(r.stdout)["peak"]["value"] == 7

@@ -85,7 +85,14 @@ def test_breaches_json_and_rejected_out(runner: CliRunner, data: Path, tmp_path:
     assert doc["replay"]["first_rejection"] == "2026-11-20T10:00:02+00:00"
     assert doc["capacity_intervals"][0]["from"] == "2026-11-20T10:00:01+00:00"
     assert doc["capacity_intervals"][0]["to"] == "2026-11-20T10:00:09+00:00"
-    assert doc["capacity_intervals"][0]["by_type_at_max"] == {"inbound": 2, "otp": 2}
+    assert doc["capacity_intervals"][0]["peak"]["mix"] == {
+        "inbound": 2,
+        "outbound": 0,
+        "internal": 0,
+        "app_to_app": 0,
+        "otp": 2,
+        "other": 0,
+    }
     assert doc["observed_rejections"]["justified"] == 1
     assert doc["observed_rejections"]["unexpected"] == 1
     rejected = pl.read_csv(out)
@@ -132,7 +139,7 @@ def test_check_json_bad_input_and_usage(runner: CliRunner, data: Path, tmp_path:
     r = runner.invoke(app, ["check", str(data), "--limit", "2", "--format", "json"])
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
-    assert (doc["passed"], doc["rejected_calls"], doc["limit"]) == (False, 3, 2)
+    assert (doc["passed"], doc["replay"]["rejected_calls"], doc["limit"]) == (False, 3, 2)
     r = runner.invoke(app, ["check", str(tmp_path / "missing.csv"), "--limit", "2"])
     assert r.exit_code == ExitCode.BAD_INPUT
     r = runner.invoke(app, ["check", str(data)])
@@ -153,7 +160,7 @@ def test_per_account_limits(runner: CliRunner, data: Path, tmp_path: Path) -> No
     doc = json.loads(r.stdout)
     assert doc["limit"] is None
     assert doc["limits"] == {"accounts": {"acc-1": 1}, "default": 2}
-    assert doc["replay"]["by_account"] == {"acc-1": 2, "acc-2": 1}
+    assert doc["replay"]["rejected_calls_by_account"] == {"acc-1": 2, "acc-2": 1}
     assert {i["account"] for i in doc["capacity_intervals"]} == {"acc-1", "acc-2"}
     # r1 (acc-1 at 6: a and f active = 2 >= 1) justified; r2 (acc-2 at 11: g = 1 < 2).
     assert doc["observed_rejections"]["justified"] == 1

@@ -449,9 +449,9 @@ def test_fixture_peak_and_accounting_with_no_flags(runner: CliRunner, fx: Fixtur
     assert sum(rows[b] for b in BUCKETS) == rows["read"]
     assert {k: v for k, v in rows.items() if k != "invalid_reasons" and v} == fx.rows
     assert {k: v for k, v in rows["invalid_reasons"].items() if v} == fx.reasons
-    total = doc["peak"]["total"]
+    total = doc["peak"]
     assert (total["value"], total["at"]) == (fx.peak, fx.at)
-    by_type = {t: p["value"] for t, p in doc["peak"]["by_type"].items() if p["value"]}
+    by_type = {t: p["value"] for t, p in doc["peak_by_type"].items() if p["value"]}
     assert by_type == fx.by_type
 
 
@@ -459,12 +459,12 @@ def test_fixture_peak_and_accounting_with_no_flags(runner: CliRunner, fx: Fixtur
 def test_inspect_names_the_preset_and_why(runner: CliRunner, fx: Fixture) -> None:
     doc = run(runner, "inspect", str(DATA / fx.path))
     (report,) = doc["files"]
-    preset = report["preset"]
-    assert preset["name"] == fx.preset
+    assert report["preset"] == fx.preset
+    preset = report["preset_match"]
     assert fx.layout in preset["layout"]
     assert preset["chosen_by"] == ("default" if fx.preset == "generic" else "detected")
     assert preset["why"]
-    for source in report["columns"].values():
+    for source in report["fields"].values():
         if fx.preset != "generic":
             assert source["why"] == f"preset {fx.preset}"
 
@@ -484,9 +484,9 @@ def test_analyze_and_inspect_tables_run_with_no_flags(runner: CliRunner) -> None
 def test_stringee_server_calls_are_configurable_as_otp(runner: CliRunner) -> None:
     # c4 (0,0) becomes OTP: outbound keeps c2 at T+40 (c6 later alone) = 1, otp = 1.
     doc = run(runner, "peak", str(DATA / "stringee/call_log.csv"), "--type-map", "otp=00")
-    by_type = {t: p["value"] for t, p in doc["peak"]["by_type"].items() if p["value"]}
+    by_type = {t: p["value"] for t, p in doc["peak_by_type"].items() if p["value"]}
     assert by_type == {"inbound": 1, "outbound": 1, "app_to_app": 1, "otp": 1}
-    assert doc["peak"]["total"]["value"] == 4
+    assert doc["peak"]["value"] == 4
 
 
 def test_stringee_answer_zero_means_not_answered() -> None:
@@ -509,7 +509,7 @@ def test_stringee_datetime_strings_are_local_time_and_tz_overrides() -> None:
 
 def test_inspect_lists_the_call_type_values(runner: CliRunner) -> None:
     doc = run(runner, "inspect", str(DATA / "stringee/call_log.csv"))
-    assert doc["files"][0]["preset"]["call_type_values"] == {
+    assert doc["files"][0]["preset_match"]["call_type_values"] == {
         "11": "app_to_app",
         "01": "inbound",
         "10": "outbound",
@@ -528,7 +528,7 @@ def test_at_and_series_read_times_in_the_preset_zone(runner: CliRunner) -> None:
 
 def test_stringeex_statuses_are_named(runner: CliRunner) -> None:
     doc = run(runner, "inspect", str(DATA / "stringeex/call_history.csv"))
-    statuses = {s["status"] for s in doc["calls"]["statuses"]}
+    statuses = {s["status"] for s in doc["statuses"]}
     assert statuses == {"connected", "missed", "ivr", "survey_ivr"}
 
 
@@ -541,7 +541,7 @@ def test_twilio_grandchild_legs_join_the_root_call() -> None:
 
 def test_twilio_missing_end_falls_back_to_date_updated(runner: CliRunner) -> None:
     doc = run(runner, "inspect", str(DATA / "twilio/calls.csv"))
-    columns = doc["files"][0]["columns"]
+    columns = doc["files"][0]["fields"]
     assert columns["start"]["column"] == "coalesce(start_time, date_created)"
     assert columns["end"]["column"] == "coalesce(end_time, date_updated)"
     calls = load_calls([DATA / "twilio/calls.csv"]).calls.filter(pl.col("call_id") == "CA04")
@@ -551,7 +551,7 @@ def test_twilio_missing_end_falls_back_to_date_updated(runner: CliRunner) -> Non
 def test_flags_override_the_preset(runner: CliRunner) -> None:
     path = str(DATA / "twilio/calls.csv")
     doc = run(runner, "inspect", path, "--start-col", "date_created")
-    start = doc["files"][0]["columns"]["start"]
+    start = doc["files"][0]["fields"]["start"]
     assert start == {
         "column": "date_created",
         "why": "set by --start-col",
@@ -567,9 +567,9 @@ def test_asterisk_tz_and_type_rules_are_overridable(runner: CliRunner) -> None:
     path = str(DATA / "asterisk/Master.csv")
     doc = run(runner, "peak", path, "--tz", "Europe/Paris")
     # The naive 10:01:30 is Paris time: 09:01:30 UTC.
-    assert doc["peak"]["total"]["at"] == "2023-11-15T10:01:30+01:00"
+    assert doc["peak"]["at"] == "2023-11-15T10:01:30+01:00"
     doc = run(runner, "peak", path, "--type-map", "outbound=extension")
-    by_type = {t: p["value"] for t, p in doc["peak"]["by_type"].items() if p["value"]}
+    by_type = {t: p["value"] for t, p in doc["peak_by_type"].items() if p["value"]}
     # r3 and r4 (10:01:30-10:02) now both outbound.
     assert by_type == {"inbound": 2, "outbound": 2}
 
@@ -609,7 +609,7 @@ def test_generic_answer_fallback_says_ring_time_is_lost() -> None:
 def test_grandstream_sessions_link_the_legs(runner: CliRunner) -> None:
     path = str(DATA / "grandstream/cdr_export.csv")
     doc = run(runner, "inspect", path)
-    columns = doc["files"][0]["columns"]
+    columns = doc["files"][0]["fields"]
     assert columns["group"]["column"] == "Session"
     assert columns["duration"]["column"] == "Call Time (H:MM:SS or seconds)"
     # Read as generic (no Session link, no Call Time): r3 and S4 have no end
@@ -618,19 +618,19 @@ def test_grandstream_sessions_link_the_legs(runner: CliRunner) -> None:
     doc = run(runner, "peak", path, "--preset", "generic")
     assert doc["rows"]["merged_legs"] == 0
     assert doc["rows"]["invalid_reasons"]["missing_end"] == 2
-    assert doc["peak"]["total"]["value"] == 5
+    assert doc["peak"]["value"] == 5
 
 
 def test_yeastar_call_id_is_uniqueid_not_the_zero_id(runner: CliRunner) -> None:
     doc = run(runner, "inspect", str(DATA / "yeastar/cdr.csv"))
-    assert doc["files"][0]["columns"]["call_id"]["column"] == "uniqueid"
+    assert doc["files"][0]["fields"]["call_id"]["column"] == "uniqueid"
     calls = load_calls([DATA / "yeastar/cdr.csv"]).calls
     assert "0" not in calls["call_id"].to_list()
 
 
 def test_freeswitch_maps_end_stamp_and_duration(runner: CliRunner) -> None:
     for path in ("freeswitch/Master.csv", "freeswitch_db/cdr_table.csv"):
-        columns = run(runner, "inspect", str(DATA / path))["files"][0]["columns"]
+        columns = run(runner, "inspect", str(DATA / path))["files"][0]["fields"]
         assert columns["end"]["column"] == "end_stamp (to the second)"
         assert columns["duration"]["column"] == "duration"
     # f4's stamps carry fractions of a second: the end is end_stamp, 12:05:00.25+07.
@@ -690,8 +690,8 @@ def test_cucm_headerless_widths_quoted_or_not(
     path = str(_requoted(DATA / name, tmp_path / "cdr_cluster_01", quote=quote))
     for flags in ((), ("--preset", "cucm")):
         doc = run(runner, "inspect", path, *flags)
-        preset = doc["files"][0]["preset"]
-        assert preset["name"] == "cucm"
+        assert doc["files"][0]["preset"] == "cucm"
+        preset = doc["files"][0]["preset_match"]
         assert layout in preset["layout"]
         assert preset["why"].startswith(f"headerless, {width} columns;")
         doc = run(runner, "peak", path, *flags)
@@ -700,7 +700,7 @@ def test_cucm_headerless_widths_quoted_or_not(
             "used": 3,
             "merged_legs": 1,
         }
-        total = doc["peak"]["total"]
+        total = doc["peak"]
         assert (total["value"], total["at"]) == (3, "2023-11-14T22:14:20+00:00")
 
 
@@ -713,7 +713,7 @@ def test_wrong_preset_error_uses_an_before_a_vowel(runner: CliRunner) -> None:
 # --- detection and overrides ---------------------------------------------------------------
 def test_headerless_detection_reports_the_shapes(runner: CliRunner) -> None:
     doc = run(runner, "inspect", str(DATA / "freeswitch/Master.csv"))
-    why = doc["files"][0]["preset"]["why"]
+    why = doc["files"][0]["preset_match"]["why"]
     assert why.startswith("headerless, 15 columns; start_stamp (column 5) a datetime")
     assert "uuid (column 11) a UUID" in why
 
@@ -724,20 +724,20 @@ def test_preset_generic_turns_detection_off(runner: CliRunner) -> None:
     doc = run(runner, "peak", path, *flags)
     assert doc["rows"]["merged_legs"] == 0
     # Every row is a call now: r1 r2 r5 overlap r3 and r4 at 10:01:30 = 5.
-    assert doc["peak"]["total"]["value"] == 5
+    assert doc["peak"]["value"] == 5
     doc = run(runner, "inspect", path, *flags)
-    assert doc["files"][0]["preset"]["name"] == "generic"
-    assert doc["files"][0]["preset"]["chosen_by"] == "--preset"
+    assert doc["files"][0]["preset"] == "generic"
+    assert doc["files"][0]["preset_match"]["chosen_by"] == "--preset"
 
 
 def test_preset_by_name_and_in_config(runner: CliRunner, tmp_path: Path) -> None:
     path = str(DATA / "twilio/calls.csv")
     doc = run(runner, "inspect", path, "--preset", "twilio")
-    assert doc["files"][0]["preset"]["chosen_by"] == "--preset"
+    assert doc["files"][0]["preset_match"]["chosen_by"] == "--preset"
     config = tmp_path / "ccc.toml"
     config.write_text('preset = "generic"\n')
     doc = run(runner, "inspect", path, "--config", str(config))
-    assert doc["files"][0]["preset"]["name"] == "generic"
+    assert doc["files"][0]["preset"] == "generic"
 
 
 def test_wrong_preset_is_a_clear_error(runner: CliRunner) -> None:

@@ -71,3 +71,20 @@ def test_exit_codes_documented() -> None:
 
     for code in ExitCode:
         assert f"| {int(code)} |" in README
+
+
+def test_installs_by_its_own_name() -> None:
+    # `ccc-cli` on PyPI is an unrelated project (issue 13): no install line may name it.
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "ccc-concurrent-calls"
+    assert project["scripts"] == {"ccc": "ccc_cli.cli.app:main"}
+    from ccc_cli import DISTRIBUTION
+
+    assert project["name"] == DISTRIBUTION
+    for text in (README, (ROOT / "ccc_cli" / "cli" / "shared_options.py").read_text()):
+        assert "ccc-cli[" not in text
+        for match in re.finditer(r"pip install[^\n`]*\bccc-cli\b", text):
+            assert text[: match.start()].endswith("Never `"), "an install line names ccc-cli"
+    assert "pip install '.[plot]'" in README

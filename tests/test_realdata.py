@@ -471,11 +471,11 @@ def test_peak_matches_independent_count(runner: CliRunner, case: Case) -> None:
     assert sum(accounting["invalid_reasons"].values()) == accounting["invalid"]
     assert {k: accounting[k] for k in expected.accounting} == expected.accounting
 
-    total = doc["peak"]["total"]
+    total = doc["peak"]
     assert total["value"] == expected.peak
     assert at_of(total["at"]) == expected.at
-    assert sum(total["by_type_at_peak"].values()) == total["value"]
-    assert {t: p["value"] for t, p in doc["peak"]["by_type"].items()} == expected.by_type
+    assert sum(total["mix"].values()) == total["value"]
+    assert {t: p["value"] for t, p in doc["peak_by_type"].items()} == expected.by_type
 
     # The values verified when this case was written: a change on either side shows here.
     assert (expected.peak, expected.at) == (case.peak, at_of(case.peak_at))
@@ -490,7 +490,7 @@ def test_grouping_legs_counts_each_call_once(runner: CliRunner, case: Case) -> N
     rows = read_rows(case)
     expected = brute_force(case, rows, grouped=False)
     doc = run_json(runner, "peak", case, grouped=False)
-    assert doc["peak"]["total"]["value"] == expected.peak == case.ungrouped_peak
+    assert doc["peak"]["value"] == expected.peak == case.ungrouped_peak
     assert doc["rows"]["merged_legs"] == 0
     assert case.ungrouped_peak is not None and case.ungrouped_peak > case.peak
 
@@ -499,9 +499,9 @@ def test_grouping_legs_counts_each_call_once(runner: CliRunner, case: Case) -> N
 def test_inspect_reports_the_columns_passed(runner: CliRunner, case: Case) -> None:
     doc = run_json(runner, "inspect", case)
     (report,) = doc["files"]
-    assert report["rows"] == case.rows
+    assert report["rows_read"] == case.rows
     assert doc["rows"]["read"] == case.rows
-    mapped = report["columns"]
+    mapped = report["fields"]
     for name, column in case.columns.items():
         assert mapped[name]["column"] == column, name
         assert mapped[name]["why"] == f"set by {FLAGS[name]}", name

@@ -372,15 +372,15 @@ def test_every_realdata_file_is_covered() -> None:
 def test_preset_detected_and_peak_matches_independent_count(runner: CliRunner, case: Case) -> None:
     doc = run_json(runner, "inspect", case.path)
     (report,) = doc["files"]
-    assert report["preset"]["name"] == case.preset
-    assert case.layout in report["preset"]["layout"]
+    assert report["preset"] == case.preset
+    assert case.layout in report["preset_match"]["layout"]
 
     expected, peak, at = count(read_legs(case))
     doc = run_json(runner, "peak", case.path)
     rows = doc["rows"]
     assert {k: rows[k] for k in expected} == expected
     assert sum(rows[k] for k in expected if k != "read") == rows["read"]
-    total = doc["peak"]["total"]
+    total = doc["peak"]
     assert total["value"] == peak
     assert total["at"] is None or datetime.fromisoformat(total["at"]) == at
     # Pinned when the case was written (found by count() above, not by ccc).
@@ -401,7 +401,7 @@ def test_analyze_runs_with_no_flags(runner: CliRunner, case: Case) -> None:
 def test_conference_legs_are_grouped(runner: CliRunner) -> None:
     """The ConfBridge meeting of 2018-12-01: 107 overlapping rows, 16 calls."""
     doc = run_json(runner, "peak", "asterisk_cdrdb_srinimonster/cdr.csv")
-    assert doc["peak"]["total"]["value"] == 16
+    assert doc["peak"]["value"] == 16
     rows = [leg for leg in read_legs(CASES[2]) if leg.start is not None and leg.end is not None]
     t = datetime.fromisoformat("2018-12-01T07:16:17+00:00")
     assert sum(1 for leg in rows if leg.start <= t < leg.end) == 107  # type: ignore[operator]

@@ -88,8 +88,8 @@ def test_sample_matches_independent_count_and_its_readme() -> None:
     buckets, total, by_type = independent_count()
     rows = {k: v for k, v in doc["rows"].items() if k != "invalid_reasons"}
     assert rows == {k: buckets.get(k, 0) for k in rows}
-    assert doc["peak"]["total"]["value"] == total
-    assert {t: doc["peak"]["by_type"][t]["value"] for t in by_type} == by_type
+    assert doc["peak"]["value"] == total
+    assert {t: doc["peak_by_type"][t]["value"] for t in by_type} == by_type
     # The figures sample_data/README.md promises.
     assert rows == {
         "read": 8000,

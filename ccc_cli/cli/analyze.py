@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from ccc_cli.cli.breaches import FailOnBreachOption
+from ccc_cli.cli.funnel import eprint
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
+from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import (
     DebugOption,
     FormatOption,
@@ -52,21 +53,28 @@ def analyze(
     """
     from ccc_cli.engine.analysis import analyze as run
     from ccc_cli.engine.series import parse_every
-    from ccc_cli.report.analyze import analysis_document, render_analysis
+    from ccc_cli.report.analyze import analysis_document, render_analysis, zone_note
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.plot import plot_series
+    from ccc_cli.report.plot import plot_series, series_plot_title
 
     limits = resolve_limits(limit, limits_file, required=False)
     width = None if every is None else parse_every(every)
     if plot is not None:
         check_plot_option(plot)
+    taken = claim_stdout(format, {"--rejects": load_request.rejects})
     callset = load(load_request)
     result = run(callset, limits=limits, every=width)
     if plot is not None:
-        plot_series(plot, result.chart, title="Concurrent calls", limit=limit)
+        plot_series(plot, result.chart, title=series_plot_title(result.chart), limit=limit)
+        load_request.outputs.confirm(plot)
+    notes = []
+    if load_request.options.tz is None and (note := zone_note(callset)) is not None:
+        notes.append(note)
+        if not load_request.quiet:
+            eprint(f"note: {note}")
     if format is OutputFormat.json:
-        print_json(analysis_document(result, callset))
-    else:
+        print_json(analysis_document(result, callset, notes=notes))
+    elif not taken:
         render_analysis(stdout_console(), result, callset)
     if fail_on_breach and result.breaches is not None and result.breaches.breached:
         raise CheckFailed(

@@ -33,7 +33,8 @@ app = typer.Typer(
     epilog=EPILOG,
     cls=CccGroup,
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion (bash, zsh, fish, PowerShell).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help: rendering it with Rich costs more than the rest of a --help run.
     rich_markup_mode=None,

@@ -8,8 +8,13 @@ import typer
 
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
-from ccc_cli.cli.shared_options import DebugOption, FormatOption, OutputFormat, parse_instant
+from ccc_cli.cli.output import claim_stdout, print_json
+from ccc_cli.cli.shared_options import (
+    DebugOption,
+    TableFormatOption,
+    TableOutputFormat,
+    parse_instant,
+)
 from ccc_cli.errors import UsageError
 
 
@@ -61,7 +66,7 @@ def at(
             show_default=False,
         ),
     ] = None,
-    format: FormatOption = OutputFormat.table,
+    format: TableFormatOption = TableOutputFormat.table,
     debug: DebugOption = False,
 ) -> None:
     """The calls active at one instant: support's answer to a REACH_PLAN_LIMIT complaint.
@@ -70,20 +75,24 @@ def at(
     one starting then counts) by type, lists them (ringing or talking when the data has
     an answer time), and with --limit says whether a new call would have been rejected.
     Then the maximum per minute around the instant and the REACH_PLAN_LIMIT rows near it.
+    --format csv prints every active call with its full id (for a support ticket).
 
     Example: ccc at cdr.csv --time '2026-11-20 10:32:05' --tz Asia/Ho_Chi_Minh --limit 7
     """
     from ccc_cli.engine.at import snapshot
-    from ccc_cli.report.at import render_snapshot, snapshot_document
+    from ccc_cli.report.at import active_calls_frame, render_snapshot, snapshot_document
     from ccc_cli.report.common import stdout_console
 
     # Checked before the (slow) load; read again in the zone the load settles on.
     parse_instant(instant, load_request.options.tz or "UTC", option="--time")
     window_s = parse_window(window)
+    taken = claim_stdout(format, {"--rejects": load_request.rejects})
     callset = load(load_request)
     when = parse_instant(instant, callset.tz, option="--time")
     result = snapshot(callset, at=when, window_s=window_s, limit=limit, account=account)
-    if format is OutputFormat.json:
-        print_json(snapshot_document(result))
-    else:
+    if format == "json":
+        print_json(snapshot_document(result, callset))
+    elif format == "csv":
+        load_request.outputs.csv(active_calls_frame(result), tz=result.tz)
+    elif not taken:
         render_snapshot(stdout_console(), result, callset)

@@ -8,7 +8,7 @@ import typer
 
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
+from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import (
     DebugOption,
     FormatOption,
@@ -46,11 +46,13 @@ def check(
     Example: ccc check samples/*.csv --limit 20 --max-reject-rate 0.001
     """
     from ccc_cli.engine.replay import replay
-    from ccc_cli.report.timefmt import human, iso
+    from ccc_cli.report.breaches import check_document
+    from ccc_cli.report.timefmt import human
 
     limits = resolve_limits(limit, limits_file, required=True)
     if max_rejected is not None and max_reject_rate is not None:
         raise UsageError("--max-rejected and --max-reject-rate cannot be combined")
+    taken = claim_stdout(format, {"--rejects": load_request.rejects})
     callset = load(load_request)
     result = replay(callset, limits)
     if max_reject_rate is not None:
@@ -63,20 +65,16 @@ def check(
     tz = callset.tz
     if format is OutputFormat.json:
         print_json(
-            {
-                "passed": passed,
-                "limit": limits.total,
-                "limits": None if limits.total is not None else limits.describe(),
-                "calls": result.calls,
-                "rejected_calls": result.rejected_calls,
-                "rejected_rate": result.rejected_rate,
-                "max_rejected": max_rejected if max_reject_rate is None else None,
-                "max_reject_rate": max_reject_rate,
-                "first_rejection": iso(result.first_rejection, tz),
-                "timezone": tz,
-            }
+            check_document(
+                result,
+                callset,
+                limits,
+                passed=passed,
+                max_rejected=max_rejected if max_reject_rate is None else None,
+                max_reject_rate=max_reject_rate,
+            )
         )
-    else:
+    elif not taken:
         first = (
             f"; first at {human(result.first_rejection, tz)} {tz}" if result.first_rejection else ""
         )

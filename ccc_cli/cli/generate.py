@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +83,7 @@ def generate(
     with error_funnel():
         from ccc_cli.report.common import stderr_console
         from ccc_cli.report.files import check_not_directory, check_output_path
+        from ccc_cli.report.generate import generate_document
         from ccc_cli.synth.generate import GenerateOptions, output_format, write_generated
 
         options = GenerateOptions(
@@ -102,13 +102,12 @@ def generate(
                 summary = write_generated(output, options)
         else:
             summary = write_generated(output, options)
-        doc = {**dataclasses.asdict(summary), "path": str(summary.path)}
         if format is OutputFormat.json:
-            print_json(doc)
+            print_json(generate_document(summary, options))
         else:
             typer.echo(
                 f"wrote {summary.rows:,} rows to {summary.path}: {summary.calls:,} calls, "
-                f"{summary.forwarded_legs:,} forwarded legs, "
+                f"{summary.forwarded_legs:,} merged legs (forwarded), "
                 f"{summary.plan_limit_rows:,} REACH_PLAN_LIMIT, "
                 f"{summary.invalid_rows:,} invalid, {summary.duplicate_rows:,} duplicates"
             )

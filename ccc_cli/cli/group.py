@@ -33,6 +33,9 @@ def _one_line_usage_errors() -> Iterator[None]:
         if type(exc).__name__ == "NoArgsIsHelpError":
             raise  # `ccc` alone: Typer prints the help
         message = exc.format_message().strip().rstrip(".")  # type: ignore[attr-defined]
+        # Typer's validation wording: "invalid value for '--format': Value error, 'xml' is
+        # not one of ...": the middle label says nothing.
+        message = message.replace(": Value error, ", ": ")
         ctx = getattr(exc, "ctx", None)
         command = ctx.command_path if ctx is not None else "ccc"
         eprint(f"ccc: error: {one_line(message[:1].lower() + message[1:])}")

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import typer
 
 from ccc_cli.cli.funnel import error_funnel, set_debug
+from ccc_cli.cli.output import Outputs
 from ccc_cli.errors import UsageError
 from ccc_cli.options import (
     LoadOptions,
@@ -31,6 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 COLUMNS_PANEL = "Input columns"
 TIME_PANEL = "Input times"
 INPUT_PANEL = "Input"
+OUTPUT_PANEL = "Output files"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,12 @@ class LoadRequest:
     rejects: Path | None
     strict: bool
     quiet: bool
+    raw_csv: bool = False
+
+    @property
+    def outputs(self) -> Outputs:
+        """How the command writes its files (``--raw-csv``, ``--quiet``)."""
+        return Outputs(raw_csv=self.raw_csv, quiet=self.quiet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +237,19 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
     InputOption(
         "rejects",
         ("--rejects",),
-        "Write invalid rows with reason, file and row to FILE (.csv/.parquet/.json).",
-        INPUT_PANEL,
+        "Write invalid rows with reason, file and row to FILE (.csv/.parquet/.json; "
+        "- for CSV on stdout).",
+        OUTPUT_PANEL,
         kind="path",
         metavar="FILE",
+    ),
+    InputOption(
+        "raw_csv",
+        ("--raw-csv",),
+        "Write CSV cells as they are: no ' before text starting with = + - @ "
+        "(spreadsheet formulas); for machine pipelines.",
+        OUTPUT_PANEL,
+        kind="flag",
     ),
     InputOption("strict", ("--strict",), "Exit 3 if any row is invalid.", INPUT_PANEL, kind="flag"),
     InputOption(
@@ -363,6 +380,7 @@ def with_load_options(fn: F) -> F:
                 rejects=values.pop("rejects"),
                 strict=values.pop("strict"),
                 quiet=values.pop("quiet"),
+                raw_csv=values.pop("raw_csv"),
                 options=build_load_options(values),
             )
             return fn(load_request=request, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
+from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import DebugOption, FormatOption, OutputFormat
 
 
@@ -32,17 +32,18 @@ def inspect(
         unmapped_document,
     )
 
+    taken = claim_stdout(format, {"--rejects": load_request.rejects})
     try:
         callset = load(load_request)
     except NoMappingError as error:
         # Never fail on a file it cannot map: showing why is inspect's job.
         if format is OutputFormat.json:
-            print_json(unmapped_document(error))
+            print_json(unmapped_document(error, load_request.options.tz or "UTC"))
         else:
             render_unmapped(stdout_console(), error)
         return
     profile = profile_calls(callset)
     if format is OutputFormat.json:
         print_json(inspect_document(callset, profile))
-    else:
+    elif not taken:
         render_inspect(stdout_console(), callset, profile)

@@ -22,7 +22,7 @@ def load(request: LoadRequest) -> CallSet:
     """Load the inputs (with a progress bar on a terminal), write ``--rejects``, apply
     ``--strict``, and print notes to stderr."""
     from ccc_cli.api import load_calls
-    from ccc_cli.report.files import check_table_path, write_table
+    from ccc_cli.report.files import check_table_path
 
     if request.rejects is not None:
         check_table_path(request.rejects, option="--rejects")
@@ -36,7 +36,7 @@ def load(request: LoadRequest) -> CallSet:
     else:
         callset = load_calls(request.paths, request.options)
     if request.rejects is not None:
-        write_table(callset.invalid, request.rejects)
+        request.outputs.table(callset.invalid, request.rejects, tz=callset.tz)
     if request.strict and callset.accounting.invalid:
         message = callset.first_invalid_message()
         raise InputError(f"invalid row: {message}", hint="see --rejects FILE for all of them")

@@ -9,15 +9,15 @@ import typer
 
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
+from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import (
     ByKey,
     ByOption,
     DebugOption,
-    FormatOption,
     LimitOption,
-    OutputFormat,
     PlotOption,
+    TableFormatOption,
+    TableOutputFormat,
     check_plot_option,
     parse_instant,
 )
@@ -52,12 +52,12 @@ def series(
         typer.Option(
             "--output",
             "-o",
-            help="Write every bucket to FILE (.csv, .parquet, .json).",
+            help="Write every bucket to FILE (.csv, .parquet, .json; - for CSV on stdout).",
             show_default=False,
         ),
     ] = None,
     plot: PlotOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: TableFormatOption = TableOutputFormat.table,
     debug: DebugOption = False,
 ) -> None:
     """Concurrency over time: per bucket the exact max, the mean (Erlangs) and the starts.
@@ -65,15 +65,15 @@ def series(
     Every bucket [b, b + every) gets, overall and per call type: *_max, the highest
     concurrency at any instant inside it (calls begun earlier included); *_mean, the
     time-weighted mean; *_starts, the calls that started in it. Buckets are aligned on
-    local midnight in --tz, empty ones included.
+    local midnight in --tz, empty ones included. --format csv prints every bucket.
 
     Example: ccc series calls.parquet --every 15m --tz Asia/Ho_Chi_Minh -o series.csv
     """
     from ccc_cli.engine.series import compute_series, parse_every
     from ccc_cli.report.common import stdout_console
     from ccc_cli.report.files import check_table_path
-    from ccc_cli.report.plot import plot_series
-    from ccc_cli.report.series import render_series, series_document, write_series
+    from ccc_cli.report.plot import plot_series, series_plot_title
+    from ccc_cli.report.series import render_series, series_document, series_frame
 
     width = parse_every(every)
     tz = load_request.options.tz or "UTC"
@@ -81,10 +81,12 @@ def series(
     until = None if end is None else parse_instant(end, tz, option="--to")
     if since is not None and until is not None and until <= since:
         raise UsageError("--to must be after --from")
+    taken = claim_stdout(format, {"--output": output, "--rejects": load_request.rejects})
     if output is not None:
         check_table_path(output, option="--output")
     if plot is not None:
         check_plot_option(plot)
+    outputs = load_request.outputs
 
     callset = load(load_request)
     if callset.tz != tz:
@@ -95,10 +97,16 @@ def series(
         callset, every=width, by_account=by is ByKey.account, start=since, end=until
     )
     if output is not None:
-        write_series(result, output, callset)
+        document = series_document(result, callset) if output.suffix.lower() == ".json" else None
+        outputs.table(series_frame(result), output, tz=result.tz, document=document)
     if plot is not None:
-        plot_series(plot, result, title="Concurrent calls", limit=limit)
-    if format is OutputFormat.json:
+        plot_series(
+            plot, result, title=series_plot_title(result, by_account=by is not None), limit=limit
+        )
+        outputs.confirm(plot)
+    if format == "json":
         print_json(series_document(result, callset))
-    else:
+    elif format == "csv":
+        outputs.csv(series_frame(result), tz=result.tz)
+    elif not taken:
         render_series(stdout_console(), result, callset, limit=limit)

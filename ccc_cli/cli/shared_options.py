@@ -20,6 +20,15 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class TableOutputFormat(StrEnum):
+    """``--format`` values of a command whose result is one table: ``csv`` prints it
+    whole (full ids, every row) for a spreadsheet or a support ticket."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 class ByKey(StrEnum):
     """``--by`` values."""
 
@@ -29,6 +38,14 @@ class ByKey(StrEnum):
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="table for people, json for machines (stdout only)."),
+]
+TableFormatOption = Annotated[
+    TableOutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people, json for machines, csv for the table whole (stdout only).",
+    ),
 ]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of an error.", hidden=True)
@@ -51,7 +68,7 @@ PlotOption = Annotated[
     Path | None,
     typer.Option(
         "--plot",
-        help="Also draw the chart to FILE (.png or .svg; needs pip install 'ccc-cli[plot]').",
+        help="Also draw the chart to FILE (.png or .svg; needs matplotlib, the [plot] extra).",
         metavar="FILE",
         show_default=False,
     ),

@@ -10,13 +10,13 @@ import typer
 
 from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
-from ccc_cli.cli.output import print_json
+from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import (
     ByKey,
     DebugOption,
-    FormatOption,
-    OutputFormat,
     PlotOption,
+    TableFormatOption,
+    TableOutputFormat,
     check_plot_option,
 )
 from ccc_cli.errors import UsageError
@@ -71,13 +71,13 @@ def size(
         Path | None,
         typer.Option(
             "--curve-out",
-            help="Write the whole curve to FILE (.csv, .parquet, .json).",
+            help="Write the whole curve to FILE (.csv, .parquet, .json; - for CSV on stdout).",
             metavar="FILE",
             show_default=False,
         ),
     ] = None,
     plot: PlotOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: TableFormatOption = TableOutputFormat.table,
     debug: DebugOption = False,
 ) -> None:
     """Size a plan for sales: the limit to sell, the limit curve, and Erlang B beside it.
@@ -87,18 +87,19 @@ def size(
     capacity. Recommends the smallest limit whose rejected rate stays within
     --max-reject-rate (and every larger one too), raised by --headroom; shows daily
     peaks by weekday with their trend, and Erlang B for the busy hour's traffic with
-    the traffic's burstiness.
+    the traffic's burstiness. --format csv prints the whole curve.
 
     Example: ccc size calls.parquet --max-reject-rate 0.001 --headroom 0.1 --current 20
     """
     from ccc_cli.engine.sizing import size_plan
     from ccc_cli.report.common import stdout_console
-    from ccc_cli.report.files import check_table_path, write_table
+    from ccc_cli.report.files import check_table_path
     from ccc_cli.report.plot import plot_curve
-    from ccc_cli.report.size import curve_frame_rows, render_size, size_document
+    from ccc_cli.report.size import curve_frame, render_size, size_document
 
     if not math.isfinite(headroom):
         raise UsageError(f"bad --headroom {headroom}", hint="give a share, e.g. 0.1 for 10%")
+    taken = claim_stdout(format, {"--curve-out": curve_out, "--rejects": load_request.rejects})
     if curve_out is not None:
         check_table_path(curve_out, option="--curve-out")
     if plot is not None:
@@ -113,13 +114,15 @@ def size(
         by_account=by is ByKey.account,
         curve_from=curve_from,
     )
+    outputs = load_request.outputs
     if curve_out is not None:
-        import polars as pl
-
-        write_table(pl.DataFrame(curve_frame_rows(result)), curve_out)
+        outputs.table(curve_frame(result), curve_out)
     if plot is not None:
-        plot_curve(plot, result, title="Calls rejected by plan limit")
-    if format is OutputFormat.json:
+        plot_curve(plot, result)
+        outputs.confirm(plot)
+    if format == "json":
         print_json(size_document(result, callset))
-    else:
+    elif format == "csv":
+        outputs.csv(curve_frame(result))
+    elif not taken:
         render_size(stdout_console(), result, callset)

@@ -12,7 +12,8 @@ from rich.table import Table
 from ccc_cli.engine.at import LEG_IDS, LEGS, LEVEL, STATE, Snapshot
 from ccc_cli.engine.series import BUCKET_START, TOTAL
 from ccc_cli.normalize.callset import CallSet
-from ccc_cli.report.common import accounting_line
+from ccc_cli.report.breaches import records
+from ccc_cli.report.common import accounting_line, header, inputs_document, mix_document
 from ccc_cli.report.timefmt import human, iso
 from ccc_cli.schema import ACCOUNT, CALL_ID, CALL_TYPE, END, PLAN_LIMIT_STATUS, START
 
@@ -20,32 +21,33 @@ from ccc_cli.schema import ACCOUNT, CALL_ID, CALL_TYPE, END, PLAN_LIMIT_STATUS, 
 MAX_CALL_ROWS: Final = 50
 
 
-def _records(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
-    records = frame.to_dicts()
-    for record in records:
-        for key, value in record.items():
-            if hasattr(value, "isoformat"):
-                record[key] = iso(value, tz)
-    return records
-
-
-def snapshot_document(snap: Snapshot) -> dict[str, Any]:
-    """The ``--format json`` document of ``ccc at``."""
+def snapshot_document(snap: Snapshot, callset: CallSet) -> dict[str, Any]:
+    """The ``--format json`` document of ``ccc at`` (docs/schema/at.json)."""
     tz = snap.tz
-    doc: dict[str, Any] = {
-        "time": iso(snap.at, tz),
-        "timezone": tz,
+    doc = inputs_document(callset, "at")
+    doc |= {
+        "at": iso(snap.at, tz),
+        "account": snap.account,
+        "window_seconds": snap.window_s,
         "level": snap.level,
-        "by_type": dict(snap.by_type),
+        "mix": mix_document(snap.by_type),
+        "limit": snap.limit,
+        "headroom": snap.headroom,
+        "would_reject": snap.would_reject,
+        "active_calls": records(snap.calls, tz),
+        "around": {"every": "1m", "buckets": records(snap.around, tz)},
+        "observed_rejections": {
+            "count": snap.observed_rejections.height,
+            "rows": records(snap.observed_rejections, tz),
+        },
     }
-    if snap.limit is not None:
-        doc["limit"] = snap.limit
-        doc["headroom"] = snap.headroom
-        doc["would_reject"] = snap.would_reject
-    doc["calls"] = _records(snap.calls, tz)
-    doc["around"] = _records(snap.around, tz)
-    doc["observed_rejections"] = _records(snap.observed_rejections, tz)
     return doc
+
+
+def active_calls_frame(snap: Snapshot) -> pl.DataFrame:
+    """``--format csv``: the calls active at the instant, every one with its full id
+    (``leg_ids`` joined by spaces)."""
+    return snap.calls
 
 
 def _plural(n: int, noun: str) -> str:
@@ -94,8 +96,8 @@ def render_snapshot(console: Console, snap: Snapshot, callset: CallSet) -> None:
         calls = Table(
             title=f"Calls active at {human(snap.at, tz)} (times in {tz})", title_justify="left"
         )
-        for name in ("call id", "type", "account", "start", "end"):
-            calls.add_column(name, no_wrap=name in ("start", "end"))
+        for name in (CALL_ID, CALL_TYPE, ACCOUNT, START, END):
+            calls.add_column(header(name), no_wrap=name in (START, END))
         calls.add_column("legs", justify="right")
         if snap.has_answer:
             calls.add_column("state")
@@ -177,10 +179,10 @@ def _render_rejections(console: Console, snap: Snapshot) -> None:
         title_justify="left",
     )
     table.add_column("start", no_wrap=True)
-    table.add_column("call id")
-    table.add_column("type")
-    table.add_column("account")
-    table.add_column("level then", justify="right")
+    table.add_column(header(CALL_ID))
+    table.add_column(header(CALL_TYPE))
+    table.add_column(header(ACCOUNT))
+    table.add_column(header(LEVEL), justify="right")
     for row in rows.iter_rows(named=True):
         table.add_row(
             human(row[START], tz),

@@ -13,9 +13,9 @@ from ccc_cli.engine.capacity import FROM, TO, Intervals
 from ccc_cli.engine.limits import Limits
 from ccc_cli.engine.replay import ReplayResult
 from ccc_cli.normalize.callset import CallSet
-from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.common import accounting_line, header, inputs_document, peak_object
 from ccc_cli.report.timefmt import duration_text, human, iso
-from ccc_cli.schema import START
+from ccc_cli.schema import CALL_TYPES, START
 
 SHOWN = 10
 # Short names for narrow table cells.
@@ -30,6 +30,8 @@ SHORT_TYPES = {
 
 
 def limits_document(limits: Limits) -> dict[str, Any]:
+    """``limit`` (one limit on all calls, or null) and, with per-account limits,
+    ``limits``: ``{accounts: {account: limit}, default}``."""
     if limits.total is not None:
         return {"limit": limits.total}
     return {
@@ -39,25 +41,55 @@ def limits_document(limits: Limits) -> dict[str, Any]:
 
 
 def intervals_records(intervals: Intervals, tz: str) -> list[dict[str, Any]]:
+    """Maximal intervals ``[from, to)``, each with its ``peak`` (value, first instant,
+    mix) and the calls that started inside."""
     out = []
     for row in intervals.frame.iter_rows(named=True):
         record: dict[str, Any] = {}
         if "account" in row:
             record["account"] = row["account"]
+        mix = {t: row[f"{t}_at_max"] for t in intervals.types}
         record |= {
             "from": iso(row[FROM], tz),
             "to": iso(row[TO], tz),
             "seconds": row["seconds"],
             "limit": row["limit"],
-            "max_level": row["max_level"],
-            "at_max": iso(row["at_max"], tz),
-            "by_type_at_max": {
-                t: row[f"{t}_at_max"] for t in intervals.types if row[f"{t}_at_max"]
-            },
+            "peak": peak_object(row["max_level"], row["at_max"], mix, tz),
             "starts_inside": row["starts_inside"],
         }
         out.append(record)
     return out
+
+
+def intervals_frame(result: Breaches) -> pl.DataFrame:
+    """``--format csv``: every interval at capacity, then over the limit: ``kind``
+    (``capacity``, ``over_limit``), [``account``], ``from``, ``to``, ``seconds``,
+    ``limit``, ``peak``, ``peak_at``, ``peak_mix_<type>``, ``starts_inside``."""
+    frames = []
+    for kind, intervals in (("capacity", result.capacity), ("over_limit", result.over)):
+        frame = intervals.frame
+        mix = [
+            (pl.col(f"{t}_at_max") if t in intervals.types else pl.lit(0, pl.Int64)).alias(
+                f"peak_mix_{t}"
+            )
+            for t in CALL_TYPES
+        ]
+        account = [pl.col("account")] if "account" in frame.columns else []
+        frames.append(
+            frame.select(
+                pl.lit(kind).alias("kind"),
+                *account,
+                FROM,
+                TO,
+                "seconds",
+                "limit",
+                pl.col("max_level").alias("peak"),
+                pl.col("at_max").alias("peak_at"),
+                *mix,
+                "starts_inside",
+            )
+        )
+    return pl.concat(frames, how="vertical_relaxed")
 
 
 def intervals_totals(intervals: Intervals, tz: str) -> dict[str, Any]:
@@ -69,12 +101,14 @@ def intervals_totals(intervals: Intervals, tz: str) -> dict[str, Any]:
 
 
 def replay_document(result: ReplayResult, tz: str) -> dict[str, Any]:
+    """``replay``: the admission replay's outcome (``ccc breaches``, ``ccc check``)."""
+    by_type = result.by_type()
     return {
         "calls": result.calls,
         "rejected_calls": result.rejected_calls,
         "rejected_rate": result.rejected_rate,
-        "by_type": result.by_type(),
-        "by_account": result.by_account(),
+        "rejected_calls_by_type": {t: int(by_type.get(t, 0)) for t in CALL_TYPES},
+        "rejected_calls_by_account": result.by_account(),
         "first_rejection": iso(result.first_rejection, tz),
         "episodes": result.episodes,
         "sequential_events": result.sequential_events,
@@ -82,7 +116,8 @@ def replay_document(result: ReplayResult, tz: str) -> dict[str, Any]:
     }
 
 
-def _rows(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
+def records(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
+    """Rows as JSON objects, instants as ISO 8601 with offset in ``tz``."""
     return [
         {k: iso(v, tz) if hasattr(v, "isoformat") else v for k, v in row.items()}
         for row in frame.iter_rows(named=True)
@@ -90,12 +125,12 @@ def _rows(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
 
 
 def breaches_document(result: Breaches, callset: CallSet) -> dict[str, Any]:
-    """The ``--format json`` document of ``ccc breaches``."""
+    """The ``--format json`` document of ``ccc breaches`` (docs/schema/breaches.json)."""
     tz = callset.tz
     observed = result.observed
     return {
+        **inputs_document(callset, "breaches"),
         **limits_document(result.limits),
-        "timezone": tz,
         "capacity_intervals": intervals_records(result.capacity, tz),
         "capacity": intervals_totals(result.capacity, tz),
         "over_limit_intervals": intervals_records(result.over, tz),
@@ -107,10 +142,30 @@ def breaches_document(result: Breaches, callset: CallSet) -> dict[str, Any]:
             "unexpected": observed.count(UNEXPECTED),
             "no_limit": observed.count(NO_LIMIT),
             "no_time": observed.count(NO_TIME),
-            "rows": _rows(observed.rows, tz),
+            "rows": records(observed.rows, tz),
         },
         "breached": result.breached,
-        **{k: v for k, v in inputs_document(callset).items() if k != "timezone"},
+    }
+
+
+def check_document(
+    result: ReplayResult,
+    callset: CallSet,
+    limits: Limits,
+    *,
+    passed: bool,
+    max_rejected: int | None,
+    max_reject_rate: float | None,
+) -> dict[str, Any]:
+    """The ``--format json`` document of ``ccc check`` (docs/schema/check.json): the
+    verdict, what was allowed, and the replay as in ``ccc breaches``."""
+    return {
+        **inputs_document(callset, "check"),
+        "passed": passed,
+        **limits_document(limits),
+        "max_rejected": max_rejected,
+        "max_reject_rate": max_reject_rate,
+        "replay": replay_document(result, callset.tz),
     }
 
 
@@ -162,10 +217,10 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
         )
         if "account" in longest.columns:
             table.add_column("account")
-        for name in ("from", "to", "length", "max", "starts", "types at max"):
+        for name in ("from", "to", "length", "peak", "starts inside", "mix at peak"):
             table.add_column(
                 name,
-                justify="right" if name in ("max", "starts") else "left",
+                justify="right" if name in ("peak", "starts inside") else "left",
                 no_wrap=name in ("from", "to"),
             )
         for row in longest.iter_rows(named=True):
@@ -197,7 +252,7 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
             title="Unexpected REACH_PLAN_LIMIT rows (level below the limit)", title_justify="left"
         )
         for name in ("call_id", "start", "call_type", "account", "level", "limit"):
-            table.add_column(name, no_wrap=name == "start")
+            table.add_column(header(name), no_wrap=name == "start")
         for row in obs.iter_rows(named=True):
             table.add_row(
                 str(row["call_id"]),

@@ -27,6 +27,7 @@ class ConcurrencyChart:
         title: str,
         limit: int | None = None,
         height: int = 10,
+        max_width: int | None = None,
         time_format: str = "%Y-%m-%d %H:%M",
     ) -> None:
         self.times = list(times)
@@ -35,6 +36,7 @@ class ConcurrencyChart:
         self.limit = limit
         self.height = height
         self.time_format = time_format
+        self.max_width = max_width
 
     def _columns(self, width: int) -> list[int]:
         n = len(self.values)
@@ -54,7 +56,10 @@ class ConcurrencyChart:
         top = max(max(self.values), self.limit or 0, 1)
         label_width = len(str(top)) + 1
         tail = 0 if self.limit is None else len(f" limit {self.limit}")
-        width = max(min(options.max_width - label_width - 1 - tail, 200), 10)
+        room = (
+            options.max_width if self.max_width is None else min(options.max_width, self.max_width)
+        )
+        width = max(min(room - label_width - 1 - tail, 200), 10)
         cols = self._columns(width)
         eighths = [round(v / top * self.height * 8) for v in cols]
         # The limit sits on the row whose band holds it (row r covers (r/h, (r+1)/h] of top).

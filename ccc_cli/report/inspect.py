@@ -12,9 +12,15 @@ from ccc_cli.engine.profile import CallProfile
 from ccc_cli.normalize.callset import CallSet, FileReport
 from ccc_cli.normalize.detect import NoMappingError
 from ccc_cli.normalize.mapping import FIELD_FLAGS
-from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.common import (
+    accounting_line,
+    envelope,
+    file_document,
+    header,
+    inputs_document,
+)
 from ccc_cli.report.timefmt import human, iso
-from ccc_cli.schema import ANSWER, END, REASON, SOURCE_FILE, SOURCE_ROW, START
+from ccc_cli.schema import ANSWER, CALL_TYPES, END, REASON, SOURCE_FILE, SOURCE_ROW, START
 
 SAMPLE_ROWS = 5
 _SHOWN_MISSING = 4
@@ -48,18 +54,17 @@ def _preset_doc(report: FileReport) -> dict[str, Any] | None:
     }
 
 
-def _file_doc(report: FileReport) -> dict[str, Any]:
+def _file_doc(report: FileReport, tz: str) -> dict[str, Any]:
     return {
-        "path": report.label,
-        "format": report.kind,
+        **file_document(report),
+        "mapped": True,
         "separator": report.separator,
         "encoding": report.encoding,
         "encoding_why": report.encoding_why,
         "rows_numbered_by": report.row_unit,
-        "time_zone": report.tz,
-        "preset": _preset_doc(report),
-        "rows": report.rows,
-        "columns": {name: _field_doc(report, name) for name in report.mapping.fields},
+        "timezone": report.tz or tz,
+        "preset_match": _preset_doc(report),
+        "fields": {name: _field_doc(report, name) for name in report.mapping.fields},
         "unmapped_call_types": dict(report.unmapped_types),
     }
 
@@ -79,19 +84,19 @@ def _rows_doc(frame: pl.DataFrame, tz: str) -> list[dict[str, Any]]:
 def inspect_document(callset: CallSet, profile: CallProfile) -> dict[str, Any]:
     """The ``--format json`` document of ``ccc inspect``."""
     tz = callset.tz
-    doc = inputs_document(callset)
-    doc["files"] = [_file_doc(f) for f in callset.files]
+    doc = inputs_document(callset, "inspect")
+    doc["files"] = [_file_doc(f, tz) for f in callset.files]
     doc["time_range"] = {
         "first_start": iso(profile.first_start, tz),
         "last_end": iso(profile.last_end, tz),
     }
-    doc["calls"] = {
+    doc |= {
         "calls": profile.calls,
         "legs": profile.legs,
         "multi_leg_calls": profile.multi_leg_calls,
         "max_legs": profile.max_legs,
         "zero_length_legs": profile.zero_length_legs,
-        "by_type": profile.calls_by_type,
+        "calls_by_type": {t: int(profile.calls_by_type.get(t, 0)) for t in CALL_TYPES},
         "accounts": profile.accounts,
         "top_accounts": [{"account": a, "calls": n} for a, n in profile.top_accounts],
         "statuses": [{"status": s, "legs": n} for s, n in profile.statuses],
@@ -199,7 +204,7 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
         sample = Table(title="Sample rows (canonical)", title_justify="left")
         cols = ["call_id", START, END, "call_type", "account", SOURCE_ROW]
         for c in cols:
-            sample.add_column(c, no_wrap=c in (START, END, "call_id"))
+            sample.add_column(header(c), no_wrap=c in (START, END, "call_id"))
         for row in callset.calls.head(SAMPLE_ROWS).iter_rows(named=True):
             sample.add_row(
                 *[
@@ -214,17 +219,20 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
         bad = Table(title="First invalid rows", title_justify="left")
         fields = (SOURCE_FILE, SOURCE_ROW, "column", REASON, "value")
         for c in fields:
-            bad.add_column(c, overflow="fold")
+            bad.add_column(header(c), overflow="fold")
         for row in callset.invalid.head(SAMPLE_ROWS).iter_rows(named=True):
             bad.add_row(*["-" if row[c] is None else str(row[c]) for c in fields])
         console.print(bad)
 
 
-def unmapped_document(error: NoMappingError) -> dict[str, Any]:
+def unmapped_document(error: NoMappingError, tz: str) -> dict[str, Any]:
     """``ccc inspect --format json`` for a file no preset and no alias maps: its
-    columns with sample values, and the closest presets with what each is missing."""
-    return {
-        "files": [
+    columns with sample values, and the closest presets with what each is missing
+    (``rows`` is null: no row was read as a call)."""
+    return envelope(
+        "inspect",
+        timezone=tz,
+        files=[
             {
                 "path": error.label,
                 "mapped": False,
@@ -240,8 +248,9 @@ def unmapped_document(error: NoMappingError) -> dict[str, Any]:
                 ],
             }
         ],
-        "notes": [],
-    }
+        rows=None,
+        notes=[],
+    )
 
 
 def render_unmapped(console: Console, error: NoMappingError) -> None:

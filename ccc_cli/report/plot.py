@@ -1,7 +1,9 @@
-"""Charts as pictures (PNG or SVG) with matplotlib, an optional extra: ``ccc-cli[plot]``."""
+"""Charts as pictures (PNG or SVG) with matplotlib, the optional extra ``[plot]``."""
 
 from __future__ import annotations
 
+import shlex
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,30 @@ def check_plot_path(path: Path) -> None:
     _pyplot()
 
 
+def plot_requirement() -> str:
+    """matplotlib as this project's ``[plot]`` extra requires it (read from the installed
+    metadata, so the hint never drifts from pyproject.toml)."""
+    from importlib import metadata
+
+    from ccc_cli import DISTRIBUTION
+
+    try:
+        for requirement in metadata.requires(DISTRIBUTION) or []:
+            spec, _, marker = requirement.partition(";")
+            if "extra" in marker and "plot" in marker:
+                return spec.strip().replace(" ", "")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        pass
+    return "matplotlib>=3.8"
+
+
+def plot_install_command() -> str:
+    """The command that installs the plot extra into the Python running ccc: the
+    interpreter's own pip, so it lands in the right environment whatever installed ccc
+    (a clone, a venv, pipx)."""
+    return f"{shlex.quote(sys.executable)} -m pip install {shlex.quote(plot_requirement())}"
+
+
 def _pyplot() -> Any:
     try:
         import matplotlib
@@ -41,9 +67,25 @@ def _pyplot() -> Any:
     except ImportError:
         raise UsageError(
             "--plot needs matplotlib, which is not installed",
-            hint="pip install 'ccc-cli[plot]'",
+            hint=f"{plot_install_command()} (or, in a clone of ccc: pip install '.[plot]')",
         ) from None
     return plt
+
+
+def series_plot_title(series: SeriesResult, *, by_account: bool = False) -> str:
+    """What a series chart draws, said in its title."""
+    scope = "of the busiest account " if by_account else ""
+    return (
+        f"Concurrent calls {scope}per {series.every.text}: mean by call type (stacked), "
+        "exact maximum (line)"
+    )
+
+
+def _integer_ticks(axis: Any) -> None:
+    """Whole calls on a count axis: no 2.5 calls."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | None) -> None:
@@ -80,6 +122,7 @@ def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | No
     ax.set_xlabel(f"time ({series.tz}), buckets of {series.every.text}")
     ax.set_ylabel("concurrent calls")
     ax.set_ylim(bottom=0)
+    _integer_ticks(ax.yaxis)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small", ncols=2)
     fig.autofmt_xdate()
@@ -89,7 +132,12 @@ def plot_series(path: Path, series: SeriesResult, *, title: str, limit: int | No
     plt.close(fig)
 
 
-def plot_curve(path: Path, sizing: Sizing, *, title: str) -> None:
+def plot_curve(
+    path: Path,
+    sizing: Sizing,
+    *,
+    title: str = "Calls the plan would reject, by plan limit (admission replay of the log)",
+) -> None:
     """The limit curve: the replay's rejected rate against the limit (log scale when the
     rates span decades), the target as a dashed line, the recommendation, the plan with
     headroom and Erlang B's channels marked; written atomically."""
@@ -116,11 +164,16 @@ def plot_curve(path: Path, sizing: Sizing, *, title: str) -> None:
         ax.axvline(erlang.channels, color="#ff7f0e", linestyle="-.", label="Erlang B")
     if total.current is not None and limits[0] <= total.current.limit <= limits[-1]:
         ax.axvline(total.current.limit, color="red", linewidth=1, label="current plan")
-    if any(r > 0 for r in rates) and max(rates) / min(r for r in rates if r > 0) > 100:
-        ax.set_yscale("symlog", linthresh=min(r for r in rates if r > 0))
+    positive = [r for r in rates if r > 0]
+    if positive and max(positive) / min(positive) > 100:
+        ax.set_yscale("symlog", linthresh=min(positive))
+    # A share of calls is never negative: the axis starts at 0 (symlog and the margins
+    # would show -0.5% otherwise).
+    ax.set_ylim(bottom=0, top=max(max(rates, default=0) * 1.1, 0.1))
+    _integer_ticks(ax.xaxis)
     ax.set_title(title)
     ax.set_xlabel("plan limit (concurrent calls)")
-    ax.set_ylabel("calls the replay rejects (%)")
+    ax.set_ylabel("calls rejected (% of all calls)")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()

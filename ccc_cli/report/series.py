@@ -9,19 +9,30 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from ccc_cli.engine.series import ACCOUNT_ID as ENGINE_ACCOUNT
 from ccc_cli.engine.series import BUCKET_START, TOTAL, SeriesResult
 from ccc_cli.normalize.callset import CallSet
 from ccc_cli.report.atomic import atomic_path
 from ccc_cli.report.chart import ConcurrencyChart
-from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.common import accounting_line, chart_width, inputs_document
 from ccc_cli.report.timefmt import iso
+from ccc_cli.schema import ACCOUNT
 
 TOP_ROWS = 10
 
 
+def series_frame(series: SeriesResult) -> pl.DataFrame:
+    """The buckets as written and shown: ``bucket_start``, [``account``], ``total_max``,
+    ``total_mean``, ``total_starts``, then per type ``<type>_max``, ``_mean``,
+    ``_starts``."""
+    if ENGINE_ACCOUNT in series.frame.columns:
+        return series.frame.rename({ENGINE_ACCOUNT: ACCOUNT})
+    return series.frame
+
+
 def series_records(series: SeriesResult) -> list[dict[str, Any]]:
     """Buckets as JSON-ready dicts (times ISO 8601 with offset in the series' zone)."""
-    records = series.frame.to_dicts()
+    records = series_frame(series).to_dicts()
     for record in records:
         for key, value in record.items():
             if hasattr(value, "isoformat"):
@@ -30,13 +41,11 @@ def series_records(series: SeriesResult) -> list[dict[str, Any]]:
 
 
 def series_document(series: SeriesResult, callset: CallSet) -> dict[str, Any]:
-    """The ``--format json`` document of ``ccc series``."""
-    return {
-        "every": series.every.text,
-        "timezone": series.tz,
-        "buckets": series_records(series),
-        **{k: v for k, v in inputs_document(callset).items() if k != "timezone"},
-    }
+    """The ``--format json`` document of ``ccc series`` (docs/schema/series.json)."""
+    doc = inputs_document(callset, "series")
+    doc["timezone"] = series.tz
+    doc |= {"every": series.every.text, "buckets": series_records(series)}
+    return doc
 
 
 def write_series(series: SeriesResult, path: Path, callset: CallSet) -> None:
@@ -46,9 +55,9 @@ def write_series(series: SeriesResult, path: Path, callset: CallSet) -> None:
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
         if suffix == ".parquet":
-            series.frame.write_parquet(tmp)
+            series_frame(series).write_parquet(tmp)
         elif suffix == ".csv":
-            series.frame.write_csv(tmp, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z")
+            series_frame(series).write_csv(tmp, datetime_format="%Y-%m-%dT%H:%M:%S%.f%:z")
         else:
             tmp.write_text(json.dumps(series_document(series, callset), indent=1) + "\n")
 
@@ -57,9 +66,9 @@ def render_series(
     console: Console, series: SeriesResult, callset: CallSet, *, limit: int | None
 ) -> None:
     """Chart of ``total_max`` over time, then the busiest buckets."""
-    frame = series.frame
+    frame = series_frame(series)
     tz = series.tz
-    if "account_id" in frame.columns:
+    if ACCOUNT in frame.columns:
         chart_frame = frame.group_by(BUCKET_START, maintain_order=True).agg(
             pl.col(f"{TOTAL}_max").max()
         )
@@ -72,6 +81,7 @@ def render_series(
             chart_frame[f"{TOTAL}_max"].to_list(),
             title=f"Max concurrent calls per {series.every.text} ({what}; times in {tz})",
             limit=limit,
+            max_width=chart_width(console),
         )
     )
     top = frame.sort([f"{TOTAL}_max", BUCKET_START], descending=[True, False]).head(TOP_ROWS)
@@ -81,7 +91,7 @@ def render_series(
         title_justify="left",
     )
     table.add_column("bucket start", no_wrap=True)
-    if "account_id" in frame.columns:
+    if ACCOUNT in frame.columns:
         table.add_column("account")
     table.add_column("max", justify="right")
     table.add_column("mean", justify="right")
@@ -90,8 +100,8 @@ def render_series(
         table.add_column(t, justify="right")
     for row in top.iter_rows(named=True):
         cells = [row[BUCKET_START].strftime("%Y-%m-%d %H:%M:%S")]
-        if "account_id" in frame.columns:
-            cells.append(str(row["account_id"]))
+        if ACCOUNT in frame.columns:
+            cells.append(str(row[ACCOUNT]))
         cells += [
             str(row[f"{TOTAL}_max"]),
             f"{row[f'{TOTAL}_mean']:.2f}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
@@ -13,11 +14,19 @@ from ccc_cli.engine.sizing import (
     CurvePoint,
     ErlangB,
     PlanSizing,
+    Recommendation,
     Sizing,
     Trend,
+    WeekdayPeaks,
 )
+from ccc_cli.engine.sweep import PeakResult, PeakSet
 from ccc_cli.normalize.callset import CallSet
-from ccc_cli.report.common import accounting_line, inputs_document
+from ccc_cli.report.common import (
+    accounting_line,
+    daily_peaks_document,
+    inputs_document,
+    peak_object,
+)
 from ccc_cli.report.timefmt import duration_text, human, iso
 
 # The curve on screen: every limit when it is short, else this many rows around the
@@ -36,24 +45,41 @@ def point_document(point: CurvePoint) -> dict[str, Any]:
     }
 
 
-def scope_document(scope: PlanSizing) -> dict[str, Any]:
-    """Peak, recommendation, current plan and curve of one scope (all calls, or one
-    account)."""
-    rec = scope.recommendation
+def recommendation_document(rec: Recommendation | None) -> dict[str, Any] | None:
+    """``recommendation``: the limit to sell; ``headroom_fraction`` is the margin added
+    (a share: 0.1 = 10%), ``with_headroom`` the limit with it (calls)."""
+    if rec is None:
+        return None
+    return {
+        "limit": rec.limit,
+        "with_headroom": rec.with_headroom,
+        "rejected_rate_at_limit": rec.rejected_rate_at_limit,
+        "target": rec.target,
+        "headroom_fraction": rec.headroom,
+    }
+
+
+def scope_document(
+    scope: PlanSizing,
+    peak: PeakSet | PeakResult,
+    tz: str,
+    *,
+    weekdays: list[WeekdayPeaks] | None = None,
+) -> dict[str, Any]:
+    """Calls, peak, daily peaks, recommendation, current plan and curve of one scope
+    (all calls, or one account)."""
     now = scope.current
     return {
         "calls": scope.calls,
-        "peak": scope.peak,
-        "days": scope.days,
-        "recommendation": None
-        if rec is None
-        else {
-            "limit": rec.limit,
-            "with_headroom": rec.with_headroom,
-            "rejected_rate_at_limit": rec.rejected_rate_at_limit,
-            "target": rec.target,
-            "headroom": rec.headroom,
-        },
+        "peak": peak_object(peak.total.value, peak.total.at, peak.mix, tz),
+        "daily_peaks": daily_peaks_document(
+            days=scope.days,
+            percentiles=scope.daily_peaks,
+            by_weekday=None
+            if weekdays is None
+            else [(w.weekday, w.days, w.percentiles) for w in weekdays],
+        ),
+        "recommendation": recommendation_document(scope.recommendation),
         "no_rejection_limit": scope.no_rejection_limit,
         "current": None
         if now is None
@@ -64,7 +90,6 @@ def scope_document(scope: PlanSizing) -> dict[str, Any]:
             "days_with_rejections": now.days_with_rejections,
             "days": now.days,
         },
-        "daily_peaks": scope.daily_peaks,
         "curve": [point_document(p) for p in scope.curve],
     }
 
@@ -99,22 +124,34 @@ def _trend_document(trend: Trend | None) -> dict[str, Any] | None:
     }
 
 
-def size_document(result: Sizing, callset: CallSet) -> dict[str, Any]:
-    """The ``--format json`` document of ``ccc size``."""
+def size_document(
+    result: Sizing, callset: CallSet, peaks: PeakResult | None = None
+) -> dict[str, Any]:
+    """The ``--format json`` document of ``ccc size`` (docs/schema/size.json).
+
+    ``peak`` is the same object as everywhere (value, first instant, mix): from
+    ``peaks`` (:func:`~ccc_cli.engine.sweep.compute_peaks` of ``callset``, by account
+    when ``result`` is), computed here when not given.
+    """
     tz = callset.tz
-    doc = scope_document(result.total)
+    if peaks is None or (result.by_account is not None and peaks.by_account is None):
+        from ccc_cli.engine.sweep import compute_peaks
+
+        peaks = compute_peaks(callset, by_account=result.by_account is not None)
+    doc = inputs_document(callset, "size")
+    doc |= scope_document(result.total, peaks, tz, weekdays=result.weekdays)
     doc |= {
-        "weekdays": [
-            {"weekday": w.weekday, "days": w.days, **w.percentiles} for w in result.weekdays
-        ],
         "trend": _trend_document(result.trend),
         "erlang_b": _erlang_document(result.erlang_b, tz),
         "burstiness": result.burstiness,
         "bursty": result.bursty,
     }
     if result.by_account is not None:
-        doc["by_account"] = {name: scope_document(s) for name, s in result.by_account.items()}
-    return doc | inputs_document(callset)
+        accounts = peaks.by_account or {}
+        doc["by_account"] = {
+            name: scope_document(s, accounts[name], tz) for name, s in result.by_account.items()
+        }
+    return doc
 
 
 def recommendation_sentence(scope: PlanSizing) -> str:
@@ -313,6 +350,21 @@ def _account_table(accounts: dict[str, PlanSizing]) -> Table:
             row.append("-" if now is None else f"{now.rejected_calls:,} rejected")
         table.add_row(*row)
     return table
+
+
+def curve_frame(result: Sizing) -> pl.DataFrame:
+    """The curve as a table (``--curve-out``, ``--format csv``): ``account`` (empty for all
+    calls), then the curve point's keys."""
+    schema = {
+        "account": pl.String,
+        "limit": pl.Int64,
+        "rejected_calls": pl.Int64,
+        "rejected_rate": pl.Float64,
+        "seconds_at_capacity": pl.Float64,
+        "days_with_rejections": pl.Int64,
+        "worst_day_rejected": pl.Int64,
+    }
+    return pl.DataFrame(curve_frame_rows(result), schema=schema)
 
 
 def curve_frame_rows(result: Sizing) -> list[dict[str, Any]]:

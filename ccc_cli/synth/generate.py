@@ -249,6 +249,10 @@ class GenerateSummary:
     plan_limit_rows: int
     invalid_rows: int
     duplicate_rows: int
+    # invalid_rows by the reason ccc gives them: no end (nor duration), or an end 5 s
+    # before the start.
+    missing_end_rows: int = 0
+    end_before_start_rows: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -872,6 +876,9 @@ def write_generated(path: Path, options: GenerateOptions) -> GenerateSummary:
         plan_limit_rows=sum(p.plan_limit for p in plans),
         invalid_rows=sum(p.invalid for p in plans),
         duplicate_rows=sum(p.duplicates for p in plans),
+        # As _chunk_records splits a chunk's invalid rows.
+        missing_end_rows=sum(p.invalid // 2 for p in plans),
+        end_before_start_rows=sum(p.invalid - p.invalid // 2 for p in plans),
     )
 
 

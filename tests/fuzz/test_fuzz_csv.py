@@ -100,7 +100,7 @@ def check_contract(case: CsvCase) -> tuple[Expectation, Run]:
     check_accounting(rows)
     v = Violations()
     v.check(rows["read"] == exp.read, f"read {rows['read']}, csv module reads {exp.read}: {rows}")
-    peak = doc["peak"]["total"]["value"]
+    peak = doc["peak"]["value"]
     v.check(peak <= rows["used"], f"peak {peak} > used {rows['used']}")
     if exp.blank_lines:
         v.run(check_blank_note, doc["notes"], exp.blank_lines)
@@ -128,7 +128,7 @@ def check_contract(case: CsvCase) -> tuple[Expectation, Run]:
             f"peak {peak}, oracle {exp.peak_min}..{exp.peak_max}",
         )
         if exp.by_account is not None:
-            got = {acc: a["value"] for acc, a in doc["by_account"].items()}
+            got = {acc: a["peak"]["value"] for acc, a in doc["by_account"].items()}
             v.check(got == exp.by_account, f"by account: {got} != oracle {exp.by_account}")
 
     # --strict fails exactly when a row is invalid.
@@ -232,7 +232,7 @@ def test_mixed_cr_and_lf_line_ends() -> None:
     doc = ok_run(data)
     assert doc["rows"]["read"] == 4, doc["rows"]
     assert doc["rows"]["used"] == 4, doc["rows"]
-    assert doc["peak"]["total"]["value"] == 4
+    assert doc["peak"]["value"] == 4
 
 
 def test_cr_only_file_with_a_quoted_lf() -> None:
@@ -246,7 +246,7 @@ def test_cr_only_file_with_a_quoted_lf() -> None:
     doc = ok_run(data)
     assert doc["rows"]["read"] == 3, doc["rows"]
     assert doc["rows"]["used"] == 3, doc["rows"]
-    assert doc["peak"]["total"]["value"] == 3
+    assert doc["peak"]["value"] == 3
 
 
 @pytest.mark.parametrize(
@@ -289,7 +289,7 @@ def test_stray_quote_in_a_bare_field_reads_like_the_csv_module() -> None:
     doc = ok_run(data)
     assert doc["rows"]["read"] == 4, doc["rows"]
     assert doc["rows"]["used"] == 4, doc["rows"]
-    assert doc["peak"]["total"]["value"] == 4
+    assert doc["peak"]["value"] == 4
 
 
 @pytest.mark.parametrize(
@@ -338,7 +338,7 @@ def test_call_id_like_a_sql_type_is_a_row(call_id: str) -> None:
     doc = ok_run(data)
     assert doc["rows"]["read"] == 2, doc["rows"]
     assert doc["rows"]["used"] == 2, doc["rows"]
-    assert doc["peak"]["total"]["value"] == 2
+    assert doc["peak"]["value"] == 2
 
 
 ACCOUNT_FILE = (
@@ -377,7 +377,7 @@ def test_encodings_keep_accounts_apart(encoding: str, prefix: bytes, codec: str)
     assert csv_read(data[len(prefix) :], codec).read == 3
     doc = ok_run(data, "--by", "account")
     assert doc["rows"]["read"] == 3, doc["rows"]
-    got = {acc: v["value"] for acc, v in doc["by_account"].items()}
+    got = {acc: v["peak"]["value"] for acc, v in doc["by_account"].items()}
     assert got == {"Société": 2, "Sociètè": 1}
 
 
@@ -399,7 +399,7 @@ def test_latin1_after_64_kb_keeps_accounts_apart_cli(codec: str) -> None:
     assert doc["rows"]["read"] == 2003, doc["rows"]
     accounts = set(doc["by_account"])
     assert {"Société", "Sociètè"} <= accounts, sorted(accounts)[:12]
-    assert doc["by_account"]["Société"]["value"] == 2
+    assert doc["by_account"]["Société"]["peak"]["value"] == 2
 
 
 @pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
@@ -544,7 +544,7 @@ def check_one_bad_row(data: bytes, reasons: frozenset[str], tz: str | None) -> N
         rows["invalid"] == 1 and reasons_feasible([reasons], rows["invalid_reasons"]),
         f"one invalid row, reason one of {sorted(reasons)}: {rows['invalid_reasons']}",
     )
-    peak = doc["peak"]["total"]["value"]
+    peak = doc["peak"]["value"]
     v.check(peak == 2, f"peak {peak}, expected 2")
     strict = run_peak(data, "--strict", *tz_args)
     check_process(strict)
@@ -603,7 +603,7 @@ def test_parent_cycles_do_not_hang_or_crash(cycle: list[str]) -> None:
     assert rows["read"] == 3 and rows["invalid"] == 0, rows
     groups = len(set(cycle)) if len(cycle) > 1 else 1
     assert 3 - groups + 1 <= rows["used"] <= 3, rows
-    assert 1 <= doc["peak"]["total"]["value"] <= rows["used"]
+    assert 1 <= doc["peak"]["value"] <= rows["used"]
 
 
 def test_huge_and_nul_fields_lose_no_row() -> None:
@@ -617,7 +617,7 @@ def test_huge_and_nul_fields_lose_no_row() -> None:
     assert csv_read(data).read == 3
     doc = ok_run(data)
     assert doc["rows"]["read"] == 3 and doc["rows"]["used"] == 3, doc["rows"]
-    assert doc["peak"]["total"]["value"] == 3
+    assert doc["peak"]["value"] == 3
 
 
 # Minimal cases the search found, pinned.
