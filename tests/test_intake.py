@@ -512,3 +512,17 @@ def test_a_column_of_nothing_but_junk_reads_as_implausible(tmp_path: Path, row: 
     # itself, so the row is implausible_time, not unreadable (found by the fuzz suite).
     cs = load_calls([write(tmp_path / "junk.csv", (HEADER + row + "\n").encode())])
     assert cs.accounting.invalid_reasons["implausible_time"] == 1
+
+
+def test_blank_lines_around_a_record_larger_than_the_csv_module_limit(tmp_path: Path) -> None:
+    # A 200 KB field in the last record: the blank-line count must not stop at Python's
+    # csv field limit of 128 KiB (found by the deep fuzz run). One blank line above the
+    # header, one at the end.
+    memo = "x" * 200_000
+    data = (
+        "\ncall_id,start_time,end_time,memo\n"
+        f"c0,2026-05-01 06:00:00,2026-05-01 07:00:00,{memo}\n\r\n"
+    ).encode()
+    cs = load_calls([write(tmp_path / "big.csv", data)])
+    assert cs.accounting.used == 1
+    assert any("2 blank line(s)" in n for n in cs.notes), cs.notes

@@ -127,3 +127,9 @@ def test_level_equal_to_the_limit_is_justified() -> None:
         "no_limit",
         "no_time",
     ]
+
+
+def test_per_account_limits_on_a_log_without_rejections() -> None:
+    # Once an internal error: mapping the (empty) rejections' accounts to their limits.
+    callset = load_frame(frame([{"s": 0, "e": 20, "account": "A"}], []), LoadOptions())
+    assert compute_breaches(callset, Limits(per_account={"A": 1})).observed.rows.height == 0

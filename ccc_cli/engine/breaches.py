@@ -72,6 +72,10 @@ def _observed(callset: CallSet, limits: Limits, total: Levels, names: list[str])
         pl.col(CALL_TYPE).cast(pl.String),
         pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT).alias(ACCOUNT),
     )
+    if rows.height == 0:
+        # No REACH_PLAN_LIMIT row in the log: nothing to judge (and nothing to map).
+        empty = {"level": pl.Int64, "limit": pl.Int64, "verdict": pl.String}
+        return Observed(rows.with_columns(pl.lit(None, d).alias(c) for c, d in empty.items()))
     if limits.by_account:
         code = {n: i for i, n in enumerate(names)}
         group = rows[ACCOUNT].replace_strict(code, default=-1, return_dtype=pl.Int64)

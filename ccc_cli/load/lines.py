@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
 
@@ -82,14 +84,27 @@ def _count_ends(data: bytes) -> int:
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
+@contextmanager
+def any_field_size() -> Iterator[None]:
+    """Python's csv module refuses fields over 128 KiB unless told otherwise; the limit
+    is process-wide, so it is put back afterwards."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
 def _blank_after_last_record(tail: bytes) -> int:
     """Blank lines after the last record, which starts at the start of ``tail``: the
     line ends there are blank lines, unless a quote left open holds them."""
     reader = csv.reader(io.StringIO(tail.decode("utf-8", errors="replace"), newline=""))
-    try:
-        return sum(1 for record in reader if not record)
-    except csv.Error:
-        return 0
+    with any_field_size():
+        try:
+            return sum(1 for record in reader if not record)
+        except csv.Error:
+            return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,15 +186,16 @@ def _walk(chunks: Iterator[bytes], records: int) -> LineMap:
     starts: list[int] = []
     blank = 0
     ended = 0
-    try:
-        for record in reader:
-            if record:
-                starts.append(ended + 1)
-            else:
-                blank += 1
-            ended = reader.line_num
-    except csv.Error:
-        pass
+    with any_field_size():
+        try:
+            for record in reader:
+                if record:
+                    starts.append(ended + 1)
+                else:
+                    blank += 1
+                ended = reader.line_num
+        except csv.Error:
+            pass
     table = np.array(starts[:records], dtype=np.int64)
     if len(table) < records:
         # The readers disagree (they should not); keep numbering past the known lines.

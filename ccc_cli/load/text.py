@@ -31,7 +31,7 @@ import pyarrow.csv as pacsv
 
 from ccc_cli.errors import InputError
 from ccc_cli.load.head import TextHead
-from ccc_cli.load.lines import LineMap, line_map
+from ccc_cli.load.lines import LineMap, any_field_size, line_map
 from ccc_cli.load.sources import Source, iter_chunks
 
 ROW: Final = "__ccc_row"
@@ -295,7 +295,8 @@ def _null_literal(value: str) -> str | None:
 def _fields(text: str, separator: str) -> list[str] | None:
     """The fields of one record's text, as Python's csv module splits them."""
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        with any_field_size():
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error:
         return None
     return rows[0] if len(rows) == 1 else None
