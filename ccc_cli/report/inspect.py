@@ -59,6 +59,7 @@ def _file_doc(report: FileReport) -> dict[str, Any]:
         "time_zone": report.tz,
         "preset": _preset_doc(report),
         "rows": report.rows,
+        "query": report.query,
         "columns": {name: _field_doc(report, name) for name in report.mapping.fields},
         "unmapped_call_types": dict(report.unmapped_types),
     }
@@ -117,6 +118,8 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
             f"[bold]{report.label}[/bold]: {report.kind}{sep}{code}, {report.rows:,} rows",
             highlight=False,
         )
+        if report.query is not None:
+            console.print(f"  query: {report.query}", highlight=False)
         match = report.preset
         if match is not None:
             how = {"detected": "detected", "--preset": "set by --preset"}.get(
