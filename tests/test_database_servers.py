@@ -97,9 +97,7 @@ def postgres() -> Iterator[Server]:
         rows: Sequence[Sequence[str | None]],
     ) -> None:
         # Every value goes as text and is cast by the server to the column's type.
-        values = ", ".join(
-            f"CAST(CAST(${i + 1} AS text) AS {t})" for i, t in enumerate(types)
-        )
+        values = ", ".join(f"CAST(CAST(${i + 1} AS text) AS {t})" for i, t in enumerate(types))
         names = ", ".join(f'"{c}"' for c in columns)
         with conn.cursor() as cur:
             cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
@@ -407,9 +405,7 @@ def runner() -> CliRunner:
     return CliRunner(env=ENV)
 
 
-def _run(
-    runner: CliRunner, args: Sequence[str], env: dict[str, str | None] | None = None
-) -> Any:
+def _run(runner: CliRunner, args: Sequence[str], env: dict[str, str | None] | None = None) -> Any:
     return runner.invoke(app, list(args), env=env)
 
 

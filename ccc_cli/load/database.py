@@ -467,7 +467,13 @@ class DatabaseInput:
 
         driver = self.driver()
         text = f"SELECT * FROM {self._from(driver)} LIMIT 0"
-        reader = driver.run(text, batch_rows=1)
+        try:
+            reader = driver.run(text, batch_rows=1)
+        except InputError as exc:
+            what = "--query" if self.query is not None else f"--table {self.table}"
+            raise InputError(
+                exc.message, hint=f"check {what} (the default table is {DEFAULT_TABLE})"
+            ) from None
         try:
             schema = reader.schema
             for _ in reader:
