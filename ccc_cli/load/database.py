@@ -27,6 +27,7 @@ import getpass
 import math
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -58,12 +59,14 @@ _SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9.+-]*)://")
 _PLAIN_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 _ENV_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Rows per Arrow batch asked of the driver (a hint; ADBC sizes its batches in bytes).
-BATCH_ROWS: Final = 65_536
+BATCH_ROWS: Final = 200_000
 _QUERY_ALIAS: Final = "ccc_query"
 # Naive times are compared in the zone they are read in; the bounds move by this much
 # more so that a daylight-saving change cannot cut a row the window needs.
 _DST_SLACK: Final = timedelta(hours=3)
 _CONNECT_TIMEOUT_S: Final = 10
+_PG_BATCH_OPTION: Final = "adbc.postgresql.batch_size_hint_bytes"
+_PG_BATCH_BYTES: Final = 1024 * 1024
 
 
 def is_database_uri(text: str) -> bool:
@@ -234,8 +237,14 @@ class _Postgres(_Driver):
         params.append(("connect_timeout", str(_CONNECT_TIMEOUT_S)))
         query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
         conn_uri = f"postgresql://{authority}/{quote(uri.database or '', safe='')}?{query}"
+        self._connect: Callable[[], Any] = lambda: pg_dbapi.connect(conn_uri)
+        # Connections whose query is over, for the next query (a login costs a round of
+        # SCRAM); the reader that frees one may be closed from another thread.
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
         try:
-            self._conn: Any = pg_dbapi.connect(conn_uri)
+            # Fail early, before any query, on a refused login or a missing database.
+            self._idle.append(self._connect())
         except Exception as exc:
             raise self._error(exc, connecting=True) from None
 
@@ -260,23 +269,47 @@ class _Postgres(_Driver):
         return '"' + name.replace('"', '""') + '"'
 
     def run(self, sql: str, *, batch_rows: int) -> pa.RecordBatchReader:
-        del batch_rows  # libpq's COPY batches are sized in bytes by the driver
+        """Each query on a connection of its own: Polars stops reading a sample when
+        it has enough rows and drops its reader whenever it likes (maybe later, from
+        another thread), so a query never waits for, or shares a connection with, one
+        still open."""
+        del batch_rows  # libpq's COPY batches are sized in bytes
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
         try:
-            cursor = self._conn.cursor()
-            cursor.execute(sql)
-            return _closing_reader(cursor.fetch_record_batch(), cursor.close)
+            conn = conn or self._connect()
         except Exception as exc:
-            self._rollback()
+            raise self._error(exc, connecting=True) from None
+        try:
+            cursor = conn.cursor()
+            # Small batches: a sample stops after its first ones (the query is then
+            # cancelled); they are joined again before Polars sees them.
+            cursor.adbc_statement.set_options(**{_PG_BATCH_OPTION: str(_PG_BATCH_BYTES)})
+            cursor.execute(sql)
+            return _closing_reader(cursor.fetch_record_batch(), cursor, conn, self._release)
+        except Exception as exc:
+            self._release(conn, reuse=False)
             raise self._error(exc, connecting=False) from None
 
-    def _rollback(self) -> None:
-        # A failed query leaves the transaction aborted; the next query needs a new one.
-        with contextlib.suppress(Exception):
-            self._conn.rollback()
+    def _release(self, conn: Any, *, reuse: bool) -> None:
+        if reuse:
+            try:
+                conn.rollback()  # end the read's transaction (aborted if cancelled)
+            except Exception:
+                reuse = False
+        if reuse:
+            with self._lock:
+                self._idle.append(conn)
+        else:
+            with contextlib.suppress(Exception):
+                conn.close()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._conn.close()
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
 class _MySQL(_Driver):
@@ -343,20 +376,41 @@ class _MySQL(_Driver):
         return reader
 
 
-def _closing_reader(reader: pa.RecordBatchReader, close: Callable[[], None]) -> Any:
-    """``reader``, whose ``close`` also closes the cursor it came from."""
+def _closing_reader(
+    reader: pa.RecordBatchReader,
+    cursor: Any,
+    conn: Any,
+    release: Callable[..., None],
+) -> Any:
+    """``reader``, whose ``close`` also closes its cursor and hands its connection back,
+    cancelling the query first if not every batch was read (libpq would otherwise
+    receive the rest of a ``COPY``)."""
 
     class _Reader:
         schema = reader.schema
+        done = False
+        closed = False
 
         def __iter__(self) -> Iterator[pa.RecordBatch]:
-            return iter(reader)
+            yield from reader
+            self.done = True
 
         def close(self) -> None:
-            try:
-                reader.close()
-            finally:
-                close()
+            if self.closed:
+                return
+            self.closed = True
+            ok = True
+            if not self.done:
+                try:
+                    cursor.adbc_cancel()
+                except Exception:
+                    ok = False
+            for closing in (reader.close, cursor.close):
+                try:
+                    closing()
+                except Exception:
+                    ok = ok and self.done
+            release(conn, reuse=ok)
 
     return _Reader()
 
@@ -520,19 +574,35 @@ class DatabaseInput:
             return "IF({0} < '1000-01-01', NULL, {0})", arrow_type
         return None, arrow_type
 
-    def _batch(self, batch: pa.RecordBatch) -> pl.DataFrame:
+    def _batch(
+        self, batches: Sequence[pa.RecordBatch], schema: pa.Schema | None = None
+    ) -> pl.DataFrame:
         import pyarrow as pa
 
-        columns = []
-        for name, array in zip(batch.schema.names, batch.columns, strict=True):
+        table = pa.Table.from_batches(batches, schema=schema)
+        for i, name in enumerate(table.schema.names):
             if self._types.get(name) == pa.month_day_nano_interval():
-                array = array.cast(pa.int64()).cast(pa.duration("us"))
-            columns.append(array)
-        frame = pl.from_arrow(pa.RecordBatch.from_arrays(columns, names=batch.schema.names))
+                column = table.column(i).cast(pa.int64()).cast(pa.duration("us"))
+                table = table.set_column(i, name, column)
+        frame = pl.from_arrow(table, rechunk=False)
         assert isinstance(frame, pl.DataFrame)
         return frame
 
     # -- reading ------------------------------------------------------------------------------
+    def _frames(self, reader: Any) -> Iterator[pl.DataFrame]:
+        """The driver's batches as frames of about ``BATCH_ROWS`` rows: fewer, larger
+        pieces for Polars' streaming engine."""
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            if rows >= BATCH_ROWS:
+                yield self._batch(pending)
+                pending, rows = [], 0
+        if pending or rows == 0:
+            yield self._batch(pending, schema=reader.schema)
+
     def scan(self) -> pl.LazyFrame:
         """A lazy frame over the table: every collect runs one query."""
         from polars.io.plugins import register_io_source
@@ -570,9 +640,8 @@ class DatabaseInput:
         fetched = 0
         left = n_rows
         try:
-            for batch in reader:
-                fetched += batch.num_rows
-                frame = self._batch(batch)
+            for frame in self._frames(reader):
+                fetched += frame.height
                 if predicate is not None:
                     frame = frame.filter(predicate)
                 if left is not None:
