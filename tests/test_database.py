@@ -88,6 +88,7 @@ def test_uri_parts() -> None:
         "asteriskcdrdb",
     )
     assert uri.params == (("charset", "utf8"),)
+    assert DatabaseURI.parse("postgresql://h/db?password=s3cret").password == "s3cret"
     bare = DatabaseURI.parse("postgresql:///asteriskcdrdb")
     assert (bare.engine, bare.user, bare.password, bare.host, bare.database) == (
         "postgresql",

@@ -666,6 +666,9 @@ def test_no_password_in_any_output(asterisk: Server, runner: CliRunner, tmp_path
         ["peak", asterisk.uri, "--table", "nope"],
         ["peak", asterisk.uri, "--query", "SELECT nonsense FROM cdr"],
         ["peak", asterisk.uri, "--table", "cdr", "--debug"],
+        ["peak", asterisk.uri, "--table", "nope", "--debug"],
+        ["inspect", asterisk.uri, "--query", "SELECT 1 AS x"],
+        ["inspect", asterisk.uri, "--query", "SELECT 1 AS x", "--format", "json"],
     ]
     for args in runs:
         r = _run(runner, args)

@@ -140,6 +140,8 @@ class DatabaseURI:
         path, _q, query = tail.partition("?")
         query = query.split("#", 1)[0]
         params = tuple(parse_qsl(query, keep_blank_values=True))
+        # libpq also takes the password as a parameter.
+        password = password if password is not None else dict(params).get("password")
         try:
             split = urlsplit("//" + hostport)
             host, port = split.hostname, split.port
