@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ccc_cli.errors import UsageError
 from ccc_cli.load.reader import scan_frame
 from ccc_cli.load.sources import expand_paths
 from ccc_cli.normalize.build import ProgressSink, build_callset
@@ -109,12 +110,26 @@ def load_calls(
     *,
     progress: ProgressSink | None = None,
 ) -> CallSet:
-    """Read CDR files (CSV, TSV, gzip'd CSV, Parquet; files, directories or globs)."""
+    """Read CDR files (CSV, TSV, gzip'd CSV, Parquet; files, directories or globs) and
+    database tables: a URI (``postgresql://user@host/db``, ``mysql://...``) stands where
+    a path stands, read with ``options.table`` (default ``cdr``) or ``options.query``."""
     opts = options or LoadOptions()
-    opened = [open_source(source, opts) for source in expand_paths(paths)]
-    return build_callset(
-        [scan for scan, _ in opened], opts, progress, presets=[p for _, p in opened]
-    )
+    sources = expand_paths(paths)
+    databases = [s.database for s in sources if s.database is not None]
+    if not databases and (opts.table is not None or opts.query is not None):
+        flag = "--table" if opts.table is not None else "--query"
+        raise UsageError(
+            f"{flag} applies to database inputs, and no input is a database URI",
+            hint="pass a URI such as postgresql://user@host/asteriskcdrdb",
+        )
+    try:
+        opened = [open_source(source, opts) for source in sources]
+        return build_callset(
+            [scan for scan, _ in opened], opts, progress, presets=[p for _, p in opened]
+        )
+    finally:
+        for database in databases:
+            database.close()
 
 
 def load_frame(

@@ -84,6 +84,12 @@ class LoadOptions:
         Start and end times before ``plausible_since`` or from ``plausible_until`` on
         are invalid (``implausible_time``), as are sentinels such as ``0000-00-00`` and
         the Unix epoch itself.
+    table, query
+        For database URIs among the inputs (``ccc_cli.load.database``): the table to
+        read (default ``cdr``; ``SCHEMA.NAME`` allowed), or a ``SELECT`` to read instead.
+    password_env
+        For database URIs: the environment variable that holds the password (else the
+        URI's, else ``PGPASSWORD``/``~/.pgpass`` or ``MYSQL_PWD``).
     """
 
     columns: Mapping[str, str] = field(default_factory=dict)
@@ -104,6 +110,9 @@ class LoadOptions:
     plausible_until: datetime = PLAUSIBLE_UNTIL
     window_from: datetime | None = None
     window_to: datetime | None = None
+    table: str | None = None
+    query: str | None = None
+    password_env: str | None = None
 
     def __post_init__(self) -> None:
         for name in self.columns:
@@ -154,6 +163,8 @@ class LoadOptions:
             and self.window_from >= self.window_to
         ):
             raise UsageError("--to must be after --from")
+        if self.table is not None and self.query is not None:
+            raise UsageError("--table and --query exclude each other", hint="pass one of them")
         if self.plausible_since >= self.plausible_until:
             raise UsageError(
                 "--plausible-since must be before --plausible-until",
@@ -315,6 +326,9 @@ CONFIG_KEYS: Final = (
     "separator",
     "preset",
     "encoding",
+    "table",
+    "query",
+    "password-env",
 )
 
 

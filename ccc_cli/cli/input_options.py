@@ -236,6 +236,26 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
         metavar="CHAR",
     ),
     InputOption(
+        "table",
+        ("--table",),
+        "Table read from a database URI given as PATH (default cdr; SCHEMA.NAME allowed).",
+        INPUT_PANEL,
+    ),
+    InputOption(
+        "query",
+        ("--query",),
+        "SELECT read from a database URI instead of a table, e.g. 'SELECT * FROM cdr'.",
+        INPUT_PANEL,
+        metavar="SQL",
+    ),
+    InputOption(
+        "password_env",
+        ("--password-env",),
+        "Environment variable holding the database password (else the URI's, "
+        "PGPASSWORD, ~/.pgpass or MYSQL_PWD).",
+        INPUT_PANEL,
+    ),
+    InputOption(
         "rejects",
         ("--rejects",),
         "Write invalid rows with reason, file and row to FILE (.csv/.parquet/.json; "
@@ -261,7 +281,8 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
 PATHS_ARGUMENT = Annotated[
     list[str],
     typer.Argument(
-        help="CDR files, directories or glob patterns (.csv, .csv.gz, .tsv, .parquet).",
+        help="CDR files, directories or glob patterns (.csv, .csv.gz, .tsv, .parquet), or "
+        "database URIs (postgresql://user@host/db, mysql://...).",
         show_default=False,
         metavar="PATH",
     ),
@@ -349,6 +370,9 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
     for name in ("plausible_since", "plausible_until"):
         if merged.get(name):
             kwargs[name] = parse_plausible(str(merged[name]), option="--" + name.replace("_", "-"))
+    for name in ("table", "query", "password_env"):
+        if merged.get(name):
+            kwargs[name] = str(merged[name])
     if merged.get("separator"):
         sep = str(merged["separator"])
         kwargs["separator"] = "\t" if sep in ("\\t", "tab", "TAB") else sep

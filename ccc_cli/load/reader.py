@@ -22,7 +22,15 @@ from ccc_cli.load.head import TextHead
 from ccc_cli.load.sources import Source
 from ccc_cli.load.text import MALFORMED, NULL_VALUES, ROW, TextSource
 
-__all__ = ["MALFORMED", "NULL_VALUES", "ROW", "Scan", "polars_error_line", "scan_source"]
+__all__ = [
+    "MALFORMED",
+    "NULL_VALUES",
+    "ROW",
+    "Scan",
+    "polars_error_line",
+    "scan_database",
+    "scan_source",
+]
 
 _PLAIN_TEXT: Final = (pl.Categorical, pl.Enum, pl.Null)
 
@@ -95,6 +103,22 @@ def _plain(name: str, dtype: pl.DataType) -> pl.Expr | None:
     if isinstance(dtype, pl.Decimal):
         return column.cast(pl.Float64)
     return None
+
+
+def scan_database(
+    source: Source, *, table: str | None, query: str | None, password_env: str | None
+) -> Scan:
+    """Lazily scan a database table or query (``source.database``): its columns as they
+    are typed, read by one query per collect (see ``ccc_cli.load.database``)."""
+    database = source.database
+    assert database is not None
+    database.configure(table=table, query=query, password_env=password_env)
+    frame = database.scan()
+    schema = frame.collect_schema()
+    names = tuple(schema.names())
+    plain = [_plain(name, dtype) for name, dtype in schema.items()]
+    frame = frame.with_columns([e for e in plain if e is not None]).with_row_index(ROW, offset=1)
+    return Scan(source=source, frame=frame, columns=names, separator=None)
 
 
 def scan_frame(frame: pl.DataFrame | pl.LazyFrame, label: str) -> Scan:

@@ -16,11 +16,15 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final, Literal, cast
+from typing import IO, TYPE_CHECKING, Final, Literal, cast
 
 from ccc_cli.errors import InputError
+from ccc_cli.load.database import is_database_uri
 
-Format = Literal["csv", "parquet", "frame"]
+if TYPE_CHECKING:
+    from ccc_cli.load.database import DatabaseInput
+
+Format = Literal["csv", "parquet", "frame", "database"]
 
 # Extensions picked up when a directory is given.
 KNOWN_SUFFIXES: Final = (
@@ -48,7 +52,9 @@ class Source:
 
     ``data`` holds the (decompressed) bytes of an input that cannot be read twice (a
     pipe, standard input) or that must be decompressed whole (gzip'd Parquet); ``size``
-    is the size on disk (0 when unknown).
+    is the size on disk (0 when unknown). A database table or query (a URI given where
+    a path stands) has ``format`` ``database``, its URI with the password masked as
+    ``label``, and ``database`` (see ``ccc_cli.load.database``).
     """
 
     path: Path
@@ -57,8 +63,11 @@ class Source:
     compressed: bool
     size: int
     data: bytes | None = None
+    database: DatabaseInput | None = None
 
     def describe(self) -> str:
+        if self.database is not None:
+            return self.database.describe()
         kind = {"parquet": "Parquet", "csv": "delimited text", "frame": "in-memory frame"}[
             self.format
         ]
@@ -85,17 +94,20 @@ def _has_known_suffix(path: Path) -> bool:
 def expand_paths(paths: Sequence[str | Path]) -> list[Source]:
     """Expand files, directories (recursively) and glob patterns, in the order given.
 
-    A file named twice is read once; ``-`` is standard input. Raises
+    A file named twice is read once; ``-`` is standard input; a database URI
+    (``postgresql://...``, ``mysql://...``) is a source of its own. Raises
     :class:`InputError` for a path that does not exist, a glob or directory with no
     input files, or an unreadable file.
     """
     if not paths:
         raise InputError("no input paths given", hint="pass one or more CSV or Parquet files")
-    found: list[Path] = []
+    found: list[Path | Source] = []
     for raw in paths:
         text = str(raw)
         path = Path(text).expanduser()
-        if text == STDIN:
+        if isinstance(raw, str) and is_database_uri(text):
+            found.append(_database(text))
+        elif text == STDIN:
             found.append(Path(STDIN))
         elif path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and _has_known_suffix(p))
@@ -114,14 +126,34 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Source]:
             found.extend(files)
         else:
             raise InputError(f"file {text} not found")
-    unique: list[Path] = []
-    seen: set[Path] = set()
+    unique: list[Path | Source] = []
+    seen: set[Path | str] = set()
     for p in found:
-        key = p if str(p) == STDIN else p.resolve()
+        key: Path | str
+        if isinstance(p, Source):
+            assert p.database is not None
+            key = p.database.uri.text
+        else:
+            key = p if str(p) == STDIN else p.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(p)
-    return [_describe(p) for p in unique]
+    return [p if isinstance(p, Source) else _describe(p) for p in unique]
+
+
+def _database(text: str) -> Source:
+    from ccc_cli.load.database import open_database
+
+    database = open_database(text)
+    label = database.label
+    return Source(
+        path=Path(label),
+        label=label,
+        format="database",
+        compressed=False,
+        size=0,
+        database=database,
+    )
 
 
 def _read_stream(stream: IO[bytes], label: str) -> bytes:

@@ -120,7 +120,11 @@ def _read_file(
     plan = plan_file(scan, options, file_dtype, applied)
     lookup = type_lookup(options.type_map, preset_values=applied.type_values if applied else None)
     try:
-        if progress is not None and _batchable(scan.source):
+        if scan.source.database is not None:
+            # One pass: each collect of a database scan is a query of its own.
+            sink = progress or ProgressSink()
+            valid, rejected, invalid = _collect_in_batches(plan, scan.source, sink)
+        elif progress is not None and _batchable(scan.source):
             valid, rejected, invalid = _collect_in_batches(plan, scan.source, progress)
         else:
             valid, rejected, invalid = pl.collect_all([plan.valid, plan.rejected, plan.invalid])
@@ -151,8 +155,17 @@ def _read_file(
         tz=stub.tz,
         row_unit=stub.row_unit,
         notes=(*stub.notes, *notes),
+        query=_query_sent(scan.source),
     )
     return valid, rejected, invalid, report
+
+
+def _query_sent(source: Source) -> str | None:
+    """The SQL that read a database input's rows (None for files)."""
+    if source.database is None:
+        return None
+    sent = source.database.last_query
+    return None if sent is None else sent.sql
 
 
 def _end_duration_note(valid: pl.DataFrame, stub: FileReport) -> str | None:
@@ -206,9 +219,12 @@ def _collect_in_batches(
     into valid, rejected and invalid rows at once, so memory holds no raw text beyond
     one batch.
     """
-    head = read_head(source)
-    per_row = max(len(head) / max(head.count(b"\n") or head.count(b"\r"), 1), 1.0)
-    estimate = max(int(source.size / per_row), 1)
+    if source.database is not None:
+        estimate = 1  # unknown: the bar counts the rows
+    else:
+        head = read_head(source)
+        per_row = max(len(head) / max(head.count(b"\n") or head.count(b"\r"), 1), 1.0)
+        estimate = max(int(source.size / per_row), 1)
     parts: tuple[list[pl.DataFrame], list[pl.DataFrame], list[pl.DataFrame]] = ([], [], [])
     done = 0
     for batch in plan.combined.collect_batches(chunk_size=_BATCH_ROWS):

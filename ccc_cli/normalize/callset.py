@@ -83,6 +83,8 @@ class FileReport:
     # "row" (Parquet, frames: 1-based row number).
     row_unit: str = "row"
     notes: tuple[str, ...] = ()
+    # The SQL that read a database input (``ccc_cli.load.database``); None for files.
+    query: str | None = None
 
 
 @dataclass(frozen=True)

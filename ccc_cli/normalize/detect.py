@@ -244,6 +244,10 @@ def _choose(
 
 def open_source(source: Source, options: LoadOptions) -> tuple[Scan, AppliedPreset]:
     """Detect (or take) the preset of one file, scan it, and apply the preset."""
+    if source.format == "database":
+        from ccc_cli.normalize.pushdown import open_database_source
+
+        return open_database_source(source, options)
     if source.format == "parquet":
         scan = scan_source(source)
         return apply_preset(scan, options, header=scan.columns)

@@ -64,6 +64,7 @@ def _file_doc(report: FileReport, tz: str) -> dict[str, Any]:
         "rows_numbered_by": report.row_unit,
         "timezone": report.tz or tz,
         "preset_match": _preset_doc(report),
+        "query": report.query,
         "fields": {name: _field_doc(report, name) for name in report.mapping.fields},
         "unmapped_call_types": dict(report.unmapped_types),
     }
@@ -122,6 +123,8 @@ def render_inspect(console: Console, callset: CallSet, profile: CallProfile) -> 
             f"[bold]{report.label}[/bold]: {report.kind}{sep}{code}, {report.rows:,} rows",
             highlight=False,
         )
+        if report.query is not None:
+            console.print(f"  query: {report.query}", highlight=False)
         match = report.preset
         if match is not None:
             how = {"detected": "detected", "--preset": "set by --preset"}.get(
