@@ -25,9 +25,10 @@ LinkForwards = Literal["auto", "off"]
 DEFAULT_MAX_DURATION_S = 24 * 3600.0
 MAX_MAX_DURATION_S = 100 * 365 * 86400.0
 # The window of plausible call times: a time outside it is a sentinel or a misread.
-# The lower bound is the end of the epoch's day in every zone (offsets reach 14 h): a
-# naive 1969-12-31 23:59:59 read in New York is 1970-01-01T04:59:59Z, junk all the same.
-PLAUSIBLE_SINCE: Final = datetime(1970, 1, 2, tzinfo=UTC)
+# Times at or before the epoch are junk; so is a text time written in an earlier year,
+# whatever the zone makes of it (a naive 1969-12-31 23:59:59 read in New York is
+# 1970-01-01T04:59:59Z). Relative seconds read as epoch seconds (a study's clock) stay.
+PLAUSIBLE_SINCE: Final = datetime(1970, 1, 1, tzinfo=UTC)
 PLAUSIBLE_UNTIL: Final = datetime(2100, 1, 1, tzinfo=UTC)
 
 

@@ -203,8 +203,8 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
     InputOption(
         "plausible_since",
         ("--plausible-since",),
-        "Starts and ends at or before this date are implausible_time (default 1970-01-02, "
-        "the epoch's day in any zone).",
+        "Starts and ends at or before this instant (or written in an earlier year) are "
+        "implausible_time (default 1970-01-01).",
         TIME_PANEL,
         metavar="DATE",
     ),

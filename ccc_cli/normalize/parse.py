@@ -191,7 +191,7 @@ def plan_file(
     base = (
         frame.with_columns(**_cleaned_stage(cols, schema))
         .with_columns(**_parsed_stage(cols, encodings, schema, options))
-        .with_columns(**_end_stage(cols, late(FIELD_END), schema))
+        .with_columns(**_end_stage(cols, late(FIELD_END), schema, _early_years(encodings, options)))
         .with_columns(_reason(mapping, applied, options).alias(_REASON_TMP))
     )
     kept = _kept(scan, mapping, file_dtype, late(FIELD_ANSWER), dated=date_col is not None)
@@ -419,35 +419,70 @@ def _not_before_start(early: str, late: str, present: bool) -> pl.Expr:
 _NEXT_DAY: Final = datetime(1970, 1, 2, tzinfo=UTC)
 
 
-def _sentinel(text: str, parsed: str, schema_dtype: pl.DataType, *, zero: bool) -> pl.Expr:
+def _sentinel(
+    text: str, parsed: str, schema_dtype: pl.DataType, *, zero: bool, early: str | None = None
+) -> pl.Expr:
     """A value that reads as "no time": a sentinel text (``0000-00-00``, the epoch
     written out in any zone), or with ``zero``, the epoch itself.
 
-    Prefix tests, not a pattern: they run on every row, and a sentinel either does not
-    parse (``0000-...``) or parses to a time on 1970-01-01."""
+    Prefix tests: they run on every row, and a sentinel either does not parse
+    (``0000-...``) or parses to a time on 1970-01-01. ``early``: the pattern of a year
+    before the plausible window (for a column read as text)."""
     value = pl.col(parsed)
     flag = value == pl.lit(EPOCH, dtype=TIME_DTYPE) if zero else pl.lit(False)
     if schema_dtype == pl.String:
         raw = pl.col(text)
-        early = value.is_null() | (value < pl.lit(_NEXT_DAY, dtype=TIME_DTYPE))
-        on_epoch_day = early & (
+        soon = value.is_null() | (value < pl.lit(_NEXT_DAY, dtype=TIME_DTYPE))
+        on_epoch_day = soon & (
             raw.str.starts_with("1970-01-01") | raw.str.starts_with("1970/01/01")
         )
         flag = flag | raw.str.starts_with("0000") | raw.str.starts_with("00/00") | on_epoch_day
+        if early is not None:
+            flag = flag | raw.str.contains(early)
     return flag.fill_null(False)
 
 
-def _end_stage(cols: _Columns, late: bool, schema: pl.Schema) -> dict[str, pl.Expr]:
+def _years_before(year: int) -> str:
+    """A pattern for a four-digit year before ``year`` in a date."""
+    digits = f"{year:04d}"
+    parts = []
+    for i, d in enumerate(digits):
+        if d != "0":
+            top = int(d) - 1
+            tail = r"\d" * (3 - i)
+            parts.append(digits[:i] + (f"[0-{top}]" if top else "0") + tail)
+    # At the start (ISO, year first), or after / or . (day or month first): never an
+    # offset such as +0700, which follows + or - at the end.
+    return r"(?:^|[/.])(?:" + "|".join(parts) + r")(?:[^0-9]|$)"
+
+
+def _early_years(encodings: Mapping[str, TimeEncoding], options: LoadOptions) -> dict[str, str]:
+    """Per text time field, the pattern of a year written before the plausible window:
+    junk whatever the zone makes of it (read as UTC-5, a naive 1969-12-31 23:59:59 is
+    already 1970). Epoch numbers and typed times are judged as instants alone."""
+    pattern = _years_before(options.plausible_since.year)
+    return {name: pattern for name, enc in encodings.items() if enc.kind == "text"}
+
+
+def _end_stage(
+    cols: _Columns, late: bool, schema: pl.Schema, early: Mapping[str, str]
+) -> dict[str, pl.Expr]:
     """The end and the flags the reasons need. ``late``: the parsed stage holds a
     second reading of the end."""
-    stage = {_S_SENT: _sentinel(_S_TXT, _START_TMP, schema[cols.start], zero=False)}
+    stage = {
+        _S_SENT: _sentinel(
+            _S_TXT, _START_TMP, schema[cols.start], zero=False, early=early.get(FIELD_START)
+        )
+    }
     end_missing: pl.Expr = pl.lit(True)
     end_sentinel: pl.Expr = pl.lit(False)
     end_parsed: pl.Expr = pl.lit(None, dtype=TIME_DTYPE)
     if cols.end is not None:
         end_parsed = _next_day(_not_before_start(_E_EARLY, _E_LATE, late), cols.date is not None)
         end_missing = pl.col(_E_TXT).is_null()
-        end_sentinel = _sentinel(_E_TXT, _E_EARLY, schema[cols.end], zero=True)
+        end_sentinel = _sentinel(
+            _E_TXT, _E_EARLY, schema[cols.end], zero=True, early=early.get(FIELD_END)
+        )
     if cols.duration is None:
         return {
             **stage,
