@@ -15,7 +15,18 @@ from typing import Annotated
 import typer
 
 from ccc_cli import __version__
-from ccc_cli.cli import analyze, at, breaches, check, generate, inspect, peak, series, size
+from ccc_cli.cli import (
+    analyze,
+    at,
+    breaches,
+    check,
+    generate,
+    inspect,
+    peak,
+    series,
+    size,
+)
+from ccc_cli.cli import report as report_command
 from ccc_cli.cli.funnel import report, set_debug
 from ccc_cli.cli.group import CccGroup
 from ccc_cli.cli.output import flush_stdout, silence_stdout
@@ -72,6 +83,7 @@ app.command(name="size")(size.size)
 app.command(name="inspect")(inspect.inspect)
 app.command(name="generate")(generate.generate)
 app.command(name="at")(at.at)
+app.command(name="report")(report_command.report)
 
 
 def main() -> None:
