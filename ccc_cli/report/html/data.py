@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # The time chart's bucket widths (each divides a day), and about how many buckets it
 # aims at: fine enough to zoom into a day of a month, small enough for a light page.
 CHART_WIDTHS_S: Final = (1, 5, 10, 30, 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200)
-CHART_BUCKETS: Final = 720
+CHART_BUCKETS: Final = 400
 # The heatmap's series.
 HOURLY: Final = "1h"
 # How the page names the inputs in the command lines it lists (never the paths

@@ -88,10 +88,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "tiêu không quá {target}).",
     ),
     "s_plan_rejects": (
-        "On the recommended plan of {plan}, the log's calls would have met {rejected} "
-        "rejections ({rate}); a plan of {none} would have rejected none.",
-        "Với gói đề xuất {plan}, các cuộc gọi trong dữ liệu sẽ bị từ chối {rejected} lần "
-        "({rate}); gói {none} sẽ không từ chối cuộc gọi nào.",
+        "With the recommended plan of {plan}, {rejected} of the calls ({rate}) would have "
+        "been rejected; a plan of {none} would have rejected none.",
+        "Với gói đề xuất {plan}, {rejected} cuộc gọi ({rate}) sẽ bị từ chối; gói {none} "
+        "sẽ không từ chối cuộc gọi nào.",
     ),
     "s_plan_rejects_none": (
         "On the recommended plan of {plan}, no call of the log would have been rejected.",
@@ -252,8 +252,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Với gói {limit}, cuộc gọi mới sẽ bị từ chối (REACH_PLAN_LIMIT).",
     ),
     "drill_over": (
-        "{over} calls more than the plan allows.",
-        "Nhiều hơn gói cho phép {over} cuộc gọi.",
+        "The log holds {over} over the plan here.",
+        "Tại đây dữ liệu vượt gói {over} cuộc gọi.",
     ),
     "drill_room": (
         "On a plan of {limit} there was room for {headroom} more calls.",
@@ -284,6 +284,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "h_level": ("calls active", "số cuộc gọi đang diễn ra"),
     "h_limit": ("limit", "giới hạn"),
     "h_verdict": ("verdict", "đánh giá"),
+    "h_when": ("when", "lúc"),
+    "h_mix": ("calls at the peak", "cuộc gọi lúc cao nhất"),
     "h_legs": ("legs", "chặng"),
     "h_state": ("state", "trạng thái"),
     "h_minute": ("minute", "phút"),
@@ -493,8 +495,8 @@ class Words:
             return f"{self.day(at.date())}, {clock}"
         return f"{clock} {self.day(at.date())}"
 
-    def clock(self, at: datetime) -> str:
-        return at.strftime("%H:%M:%S")
+    def clock(self, at: datetime, *, seconds: bool = True) -> str:
+        return at.strftime("%H:%M:%S" if seconds else "%H:%M")
 
     def hour_slot(self, hour: int) -> str:
         """``14:00-15:00``."""
@@ -513,8 +515,8 @@ class Words:
         hours, rest = divmod(total, 3600)
         minutes, secs = divmod(rest, 60)
         if hours:
-            return f"{self.integer(hours)} {h} {minutes:02d} {m}"
-        return f"{minutes} {m} {secs:02d} {s}"
+            return f"{self.integer(hours)} {h}" + (f" {minutes:02d} {m}" if minutes else "")
+        return f"{minutes} {m}" + (f" {secs:02d} {s}" if secs else "")
 
     def every(self, text: str) -> str:
         """A bucket width (``15m``, ``1h``, ``1d``) in words: ``15 minutes``, ``hour``."""

@@ -73,6 +73,13 @@ class Figures:
         raw = escape(json.dumps(value, ensure_ascii=False), quote=True)
         return f'<data value="{raw}" data-json="{where}">{escape(shown)}</data>'
 
+    def attrs(self, doc: str, *path: str | int) -> str:
+        """The citation as attributes, for an SVG mark (``data-json``, ``data-value``)."""
+        value = self.get(doc, *path)
+        where = escape(json.dumps([doc, *path], ensure_ascii=False), quote=True)
+        raw = escape(json.dumps(value, ensure_ascii=False), quote=True)
+        return f'data-json="{where}" data-value="{raw}"'
+
     def int(self, doc: str, *path: str | int) -> str:
         value = self.get(doc, *path)
         return self.tag(doc, path, value, "-" if value is None else self.w.integer(value))
@@ -89,12 +96,20 @@ class Figures:
         value = self.get(doc, *path)
         return self.tag(doc, path, value, self.w.duration(value))
 
-    def instant(self, doc: str, *path: str | int, clock: bool = False) -> str:
+    def instant(
+        self, doc: str, *path: str | int, clock: bool = False, minutes: bool = False
+    ) -> str:
+        """An instant: day and time, or only the time of day (``clock``; to the minute
+        with ``minutes``)."""
         value = self.get(doc, *path)
         if value is None:
             return "-"
         at = _parse_instant(value)
-        return self.tag(doc, path, value, self.w.clock(at) if clock else self.w.instant(at))
+        if clock or minutes:
+            shown = self.w.clock(at, seconds=not minutes)
+        else:
+            shown = self.w.instant(at)
+        return self.tag(doc, path, value, shown)
 
     def day(self, doc: str, *path: str | int) -> str:
         value = self.get(doc, *path)
@@ -518,9 +533,10 @@ class Page:
             "top": top,
             "iso": [b["bucket_start"] for b in buckets],
             "max": [b["total_max"] for b in buckets],
-            "mean": [b["total_mean"] for b in buckets],
+            # Rounded: the hover shows two decimals (the exact values are the JSON's).
+            "mean": [round(b["total_mean"], 4) for b in buckets],
             "starts": [b["total_starts"] for b in buckets],
-            "types": {t: [b[f"{t}_mean"] for b in buckets] for t in types},
+            "types": {t: [round(b[f"{t}_mean"], 4) for b in buckets] for t in types},
             "names": {t: w.call_type(t, short=True) for t in types},
             "labels": {"max": w("lbl_max"), "mean": w("lbl_mean"), "starts": w("lbl_starts")},
             "source": ["analyze", "chart", "buckets"],
@@ -558,13 +574,16 @@ class Page:
                 lines.append(w("lbl_dominant", type=w.call_type(info["dominant_type"])))
             bars.append(
                 (
-                    w.day_short(d),
+                    f"{w.weekday(d.weekday(), short=True)} {w.day_short(d)}",
                     info["value"],
                     svg.LIMIT_COLOUR if over else "#3b7dd8",
                     "\n".join(lines),
+                    f.attrs("analyze", "daily_peaks", "by_day", day, "value"),
                 )
             )
-        highest = max([v for _, v, _, _ in bars] + [self.limit or 0, rec["with_headroom"] if rec else 0, 1])
+        highest = max(
+            [b[1] for b in bars] + [self.limit or 0, rec["with_headroom"] if rec else 0, 1]
+        )
         top = svg.nice_top(highest * 1.1)
         hlines = []
         if self.limit is not None:
@@ -581,13 +600,6 @@ class Page:
             fmt_y=lambda v: w.integer(round(v)),
             hlines=hlines,
         )
-        # The figures behind the bars, tagged (one cell per day).
-        cells = "".join(
-            f'<span class="day-fig">{escape(w.day_short(date.fromisoformat(day)))}: '
-            f"{f.int('analyze', 'daily_peaks', 'by_day', day, 'value')}</span>"
-            for day in by_day
-        )
-        body += f'<p class="figs">{cells}</p>' if cells else ""
         return self._figure("fig-daily", w("ch_daily"), w("ch_daily_note"), body)
 
     def heat_cells(self) -> dict[tuple[int, int], tuple[float, int, int]]:
@@ -613,10 +625,11 @@ class Page:
                     f"{w('lbl_max')}: {w.integer(level)}",
                 ]
             )
-            cells[(wd, hour)] = (mean, w.number(mean, 1), tip_text)
+            extra = f'data-cell="{wd},{hour}" data-value="{mean!r}"'
+            cells[(wd, hour)] = (mean, w.number(mean, 1), tip_text, extra)
         hour = self.a["busiest_hour_of_week"]
         highlight = None if hour is None else (WEEKDAYS.index(hour["weekday"]), hour["hour"])
-        highest = max((v for v, _, _ in cells.values()), default=0.0)
+        highest = max((c[0] for c in cells.values()), default=0.0)
         body = svg.heatmap(
             chart_id="chart-heatmap",
             rows=[w.weekday(i, short=True) for i in range(7)],
@@ -769,7 +782,7 @@ class Page:
                         f.instant("analyze", "cps_by_type", t, "window_10s", "at"),
                     ]
                 )
-        headers = ["", w("in_1s"), "", w("in_10s"), ""]
+        headers = ["", w("in_1s"), w("h_when"), w("in_10s"), w("h_when")]
         body += f"<h4>{escape(w('cps_table'))}</h4>" + _table(headers, rows, numeric=(1, 3), css="compact")
         legend = "".join(svg.swatch(c, t.split("\n")[0], line=True) for _, t, c in vmarks)
         return self._figure(
@@ -884,7 +897,7 @@ class Page:
             ]
             rows.append(row)
         headers = ([w("h_account")] if per_account else []) + [
-            w("h_from"), w("h_to"), w("h_length"), w("h_peak"), w("h_type"), w("h_starts_inside"),
+            w("h_from"), w("h_to"), w("h_length"), w("h_peak"), w("h_mix"), w("h_starts_inside"),
         ]  # fmt: skip
         offset = 1 if per_account else 0
         table = _table(headers, rows, numeric=(offset + 2, offset + 3, offset + 5))
@@ -982,26 +995,32 @@ class Page:
         calls = at["active_calls"]
         parts.append(f"<h4>{escape(w('drill_calls'))}</h4>")
         if calls:
+            # Ringing or talking only when the data has an answer time (as ccc at).
+            states = any(call["state"] for call in calls)
             rows = []
             for i, call in enumerate(calls[:SHOWN_CALLS]):
-                state = call["state"]
-                rows.append(
-                    [
-                        f.text("at", "active_calls", i, "call_id"),
-                        f.call_type("at", "active_calls", i, "call_type"),
-                        f.text("at", "active_calls", i, "account"),
-                        f.instant("at", "active_calls", i, "start", clock=True),
-                        f.instant("at", "active_calls", i, "end", clock=True),
-                        f.int("at", "active_calls", i, "legs"),
+                row = [
+                    f.text("at", "active_calls", i, "call_id"),
+                    f.call_type("at", "active_calls", i, "call_type"),
+                    f.text("at", "active_calls", i, "account"),
+                    self._call_time("at", "active_calls", i, "start"),
+                    self._call_time("at", "active_calls", i, "end"),
+                    f.int("at", "active_calls", i, "legs"),
+                ]
+                if states:
+                    state = call["state"]
+                    row.append(
                         f.text("at", "active_calls", i, "state", shown=w("state_" + state))
                         if state
-                        else "-",
-                    ]
-                )
+                        else "-"
+                    )
+                rows.append(row)
             headers = [
                 w("h_call_id"), w("h_type"), w("h_account"), w("h_start"), w("h_end"),
-                w("h_legs"), w("h_state"),
+                w("h_legs"),
             ]  # fmt: skip
+            if states:
+                headers.append(w("h_state"))
             parts.append(_table(headers, rows, numeric=(5,)))
             parts.append(self._more(SHOWN_CALLS, len(calls), self.docs.commands["at"]))
         else:
@@ -1017,7 +1036,7 @@ class Page:
                 holds = starts[i] <= instant and (i + 1 == len(starts) or instant < starts[i + 1])
                 rows.append(
                     [
-                        f.instant("at", "around", "buckets", i, "bucket_start", clock=True),
+                        f.instant("at", "around", "buckets", i, "bucket_start", minutes=True),
                         f.int("at", "around", "buckets", i, "total_max"),
                         f.num("at", "around", "buckets", i, "total_mean", decimals=2),
                         f.int("at", "around", "buckets", i, "total_starts"),
@@ -1028,6 +1047,14 @@ class Page:
             headers = [w("h_minute"), w("h_max"), w("h_mean"), w("h_starts")]
             parts.append(_table(headers, rows, numeric=(1, 2, 3), classes=classes, css="compact"))
         return "".join(parts)
+
+    def _call_time(self, doc: str, *path: str | int) -> str:
+        """A call's start or end near the drill-down instant: the time of day when on
+        the instant's local day, else day and time."""
+        value = self.f.get(doc, *path)
+        at = self.docs.at
+        same_day = at is not None and value is not None and value[:10] == at["at"][:10]
+        return self.f.instant(doc, *path, clock=same_day)
 
     # --- method -----------------------------------------------------------------
     def method(self) -> str:
@@ -1068,7 +1095,10 @@ class Page:
             if notes
             else f"<p>{escape(w('m_notes_none'))}</p>"
         )
-        commands = "".join(f"<li><code>{escape(c)}</code></li>" for c in self.docs.commands.values())
+        commands = "".join(
+            f'<li data-doc="{name}"><code>{escape(c)}</code></li>'
+            for name, c in self.docs.commands.items()
+        )
         return (
             f'<section id="method"><h2>{escape(w("method"))}</h2>'
             f"<h3>{escape(w('m_counted'))}</h3><ul>{defs}</ul>"

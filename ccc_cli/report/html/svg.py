@@ -23,7 +23,7 @@ from typing import Any, Final
 WIDTH: Final = 960
 LEFT: Final = 52
 RIGHT: Final = 16
-TOP: Final = 14
+TOP: Final = 28
 PLOT_W: Final = WIDTH - LEFT - RIGHT
 
 TYPE_COLOURS: Final = {
@@ -108,16 +108,7 @@ def _y_axis(top: float, height: float, *, integer: bool, fmt: Any, title: str | 
         )
         out.append(text(LEFT - 6, y + 4, fmt(value), class_="tick", text_anchor="end"))
     if title:
-        out.append(
-            text(
-                14,
-                TOP + height / 2,
-                title,
-                class_="axis-title",
-                text_anchor="middle",
-                transform=f"rotate(-90 14 {_n(TOP + height / 2)})",
-            )
-        )
+        out.append(text(4, TOP - 14, title, class_="axis-title"))
     return "".join(out)
 
 
@@ -213,7 +204,7 @@ def time_chart(
     xs = [axis.unit(t) for t in axis.starts]
     out = [
         f'<svg class="chart time-chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" '
-        f'role="img" xmlns="http://www.w3.org/2000/svg">',
+        f'role="img">',
         _y_axis(top, height, integer=integer, fmt=fmt_y, title=y_title),
         f'<svg class="plot" x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{_n(height)}" '
         f'viewBox="0 0 {_n(span, 3)} {_n(top)}" preserveAspectRatio="none" '
@@ -259,7 +250,7 @@ def time_chart(
 def bar_chart(
     *,
     chart_id: str,
-    bars: Sequence[tuple[str, float, str, str]],
+    bars: Sequence[tuple[str, float, str, str, str]],
     top: float,
     y_title: str,
     fmt_y: Any,
@@ -267,24 +258,24 @@ def bar_chart(
     height: float = 200,
     show_values: bool = True,
 ) -> str:
-    """Bars (label, value, colour, tip) with ``hlines`` (value, label, colour)."""
+    """Bars (label, value, colour, tip, extra attributes) with ``hlines`` (value, label,
+    colour)."""
     total_h = TOP + height + 34
     out = [
-        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">',
         _y_axis(top, height, integer=True, fmt=fmt_y, title=y_title),
     ]
     n = max(len(bars), 1)
     slot = PLOT_W / n
     width = max(slot * 0.7, 1.0)
     every_label = max(1, math.ceil(n / 16))
-    for i, (label, value, colour, tip_text) in enumerate(bars):
+    for i, (label, value, colour, tip_text, extra) in enumerate(bars):
         x = LEFT + i * slot + (slot - width) / 2
         h = value / top * height
         y = TOP + height - h
         out.append(
             f'<rect class="bar" x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="{_n(h)}" '
-            f'fill="{colour}" {tip(tip_text)}/>'
+            f'fill="{colour}" {tip(tip_text)} {extra}/>'
         )
         if show_values and slot >= 18:
             out.append(text(x + width / 2, y - 4, fmt_y(value), class_="bar-value", text_anchor="middle"))
@@ -317,20 +308,20 @@ def heatmap(
     *,
     chart_id: str,
     rows: Sequence[str],
-    cells: dict[tuple[int, int], tuple[float, str, str]],
+    cells: dict[tuple[int, int], tuple[float, str, str, str]],
     highlight: tuple[int, int] | None,
     legend: tuple[str, str],
 ) -> str:
-    """A weekday x hour grid: ``cells[(row, hour)] = (value, label, tip)``."""
+    """A weekday x hour grid: ``cells[(row, hour)] = (value, label, tip, extra
+    attributes)``."""
     cell_w = PLOT_W / 24
     cell_h = 26
     left = LEFT
     top = TOP + 18
     total_h = top + 7 * cell_h + 44
-    highest = max((v for v, _, _ in cells.values()), default=0.0) or 1.0
+    highest = max((v for v, _, _, _ in cells.values()), default=0.0) or 1.0
     out = [
-        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">'
     ]
     for hour in range(24):
         out.append(text(left + (hour + 0.5) * cell_w, top - 6, f"{hour:02d}", class_="tick", text_anchor="middle"))
@@ -345,11 +336,11 @@ def heatmap(
                     f'height="{cell_h}"/>'
                 )
                 continue
-            value, label, tip_text = cells[(r, hour)]
+            value, label, tip_text, extra = cells[(r, hour)]
             share = value / highest
             out.append(
                 f'<rect class="cell" x="{_n(x)}" y="{_n(y)}" width="{_n(cell_w)}" '
-                f'height="{cell_h}" fill="{_blend(share)}" {tip(tip_text)}/>'
+                f'height="{cell_h}" fill="{_blend(share)}" {tip(tip_text)} {extra}/>'
             )
             out.append(
                 text(
@@ -369,13 +360,14 @@ def heatmap(
     # The legend: a gradient from 0 to the highest value.
     ly = top + 7 * cell_h + 16
     steps = 40
+    x0 = WIDTH - RIGHT - 110 - steps * 6
     for i in range(steps):
         out.append(
-            f'<rect x="{_n(WIDTH - RIGHT - 240 + i * 6)}" y="{_n(ly)}" width="6.5" height="10" '
+            f'<rect x="{_n(x0 + i * 6)}" y="{_n(ly)}" width="6.5" height="10" '
             f'fill="{_blend(i / (steps - 1))}"/>'
         )
-    out.append(text(WIDTH - RIGHT - 246, ly + 9, legend[0], class_="tick", text_anchor="end"))
-    out.append(text(WIDTH - RIGHT + 0, ly + 24, legend[1], class_="tick", text_anchor="end"))
+    out.append(text(x0 - 6, ly + 9, legend[0], class_="tick", text_anchor="end"))
+    out.append(text(x0 + steps * 6 + 6, ly + 9, legend[1], class_="tick"))
     out.append("</svg>")
     return "".join(out)
 
@@ -394,8 +386,8 @@ def curve_chart(
 ) -> str:
     """Rejected share (y) against the limit (x): ``points`` (limit, share, tip),
     ``target`` across, ``marks`` (limit, label, colour) as vertical lines."""
-    total_h = TOP + 22 + height + 44
-    plot_top = TOP + 22
+    total_h = TOP + 26 + height + 44
+    plot_top = TOP + 26
     limits = [p[0] for p in points] + [m[0] for m in marks]
     lo = min(limits, default=0) - 0.5
     hi = max(limits, default=1) + 0.5
@@ -408,8 +400,7 @@ def curve_chart(
         return plot_top + height - share / top * height
 
     out = [
-        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">'
     ]
     step = nice_step(top / 5)
     count = int(math.floor(top / step + 1e-9))
@@ -418,12 +409,7 @@ def curve_chart(
         y = y_of(value)
         out.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y)}" y2="{_n(y)}"/>')
         out.append(text(LEFT - 6, y + 4, fmt_y(value), class_="tick", text_anchor="end"))
-    out.append(
-        text(
-            14, plot_top + height / 2, y_title, class_="axis-title", text_anchor="middle",
-            transform=f"rotate(-90 14 {_n(plot_top + height / 2)})",
-        )
-    )  # fmt: skip
+    out.append(text(4, 14, y_title, class_="axis-title"))
     span = hi - lo
     every = max(1, math.ceil(span / 24))
     first = math.ceil(lo)
@@ -478,18 +464,17 @@ TIMELINE_BIN: Final = 3.0
 def timeline(*, chart_id: str, axis: TimeAxis, lanes: Sequence[Lane], more: str) -> str:
     """Lanes of marks across the period (static: short intervals get a visible width,
     marks in one bin share a mark whose tip sums them up)."""
-    lane_h = 28
-    label_w = 0
-    top = TOP + 4
+    lane_h = 36
+    top = 8
     total_h = top + len(lanes) * lane_h + 30
     out = [
         f'<svg class="chart timeline" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" '
-        f'role="img" xmlns="http://www.w3.org/2000/svg">'
+        f'role="img">'
     ]
     for i, lane in enumerate(lanes):
         y = top + i * lane_h
-        out.append(f'<rect class="lane" x="{LEFT}" y="{_n(y + 3)}" width="{PLOT_W}" height="{lane_h - 6}"/>')
-        out.append(text(LEFT + 6 + label_w, y + lane_h / 2 + 4, lane.label, class_="lane-label"))
+        out.append(f'<rect class="lane" x="{LEFT}" y="{_n(y + 15)}" width="{PLOT_W}" height="{lane_h - 17}"/>')
+        out.append(text(LEFT, y + 11, lane.label, class_="lane-label"))
         bins: dict[int, list[tuple[float, float, str]]] = {}
         for mark in lane.marks:
             bins.setdefault(int((axis.x(mark[0]) - LEFT) // TIMELINE_BIN), []).append(mark)
@@ -500,16 +485,16 @@ def timeline(*, chart_id: str, axis: TimeAxis, lanes: Sequence[Lane], more: str)
             if len(group) > 3:
                 tips.append(more.format(n=len(group) - 3))
             tip_text = "\n".join(tips)
-            cy = y + lane_h / 2
+            cy = y + 15 + (lane_h - 17) / 2
             if lane.shape == "band":
                 w = max(x1 - x0, 2.5)
                 out.append(
-                    f'<rect class="mark" x="{_n(x0)}" y="{_n(y + 5)}" width="{_n(w)}" '
-                    f'height="{lane_h - 10}" fill="{lane.colour}" {tip(tip_text)}/>'
+                    f'<rect class="mark" x="{_n(x0)}" y="{_n(y + 16)}" width="{_n(w)}" '
+                    f'height="{lane_h - 19}" fill="{lane.colour}" {tip(tip_text)}/>'
                 )
             elif lane.shape == "triangle":
                 out.append(
-                    f'<path class="mark" d="M{_n(x0 - 5)} {_n(cy - 6)}H{_n(x0 + 5)}L{_n(x0)} '
+                    f'<path class="mark" d="M{_n(x0 - 5)} {_n(cy - 5)}H{_n(x0 + 5)}L{_n(x0)} '
                     f'{_n(cy + 6)}Z" fill="{lane.colour}" {tip(tip_text)}/>'
                 )
             else:
