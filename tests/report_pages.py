@@ -91,9 +91,7 @@ def run_documents(commands: dict[str, str], tmp: Path, inputs: list[str]) -> dic
             argv[argv.index("--rejected-out") + 1] = str(target)
         r = CliRunner().invoke(app, [*argv, "-q"])
         assert r.exit_code in (0, 1), (line, r.output)
-        docs[name] = (
-            json.loads(target.read_text()) if name == "rejected" else json.loads(r.stdout)
-        )
+        docs[name] = json.loads(target.read_text()) if name == "rejected" else json.loads(r.stdout)
     return docs
 
 

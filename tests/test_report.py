@@ -33,7 +33,7 @@ from ccc_cli.schema import INVALID_REASONS
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("report")
     en_path, en = make_page(tmp, "--limit", "20")
-    vi_path, vi = make_page(tmp, "--limit", "20", "--lang", "vi", name="vi.html")
+    _, vi = make_page(tmp, "--limit", "20", "--lang", "vi", name="vi.html")
     found = cited(en)
     docs = run_documents(found.commands, tmp, SAMPLE_INPUTS)
     return {"en": en, "vi": vi, "en_path": en_path, "cited": found, "docs": docs}
@@ -84,7 +84,9 @@ def test_the_charts_hold_the_series_of_the_json(pages: dict[str, Any]) -> None:
     html, docs = pages["en"], pages["docs"]
     payloads = [
         json.loads(m.replace("<\\/", "</"))
-        for m in re.findall(r'<script type="application/json" class="chart-data">(.*?)</script>', html)
+        for m in re.findall(
+            r'<script type="application/json" class="chart-data">(.*?)</script>', html
+        )
     ]
     assert [p["kind"] for p in payloads] == ["concurrency", "starts"]
     buckets = docs["analyze"]["chart"]["buckets"]
@@ -225,7 +227,9 @@ def test_html_on_stdout(tmp_path: Path) -> None:
 
 def test_the_file_is_confirmed_and_written_atomically(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    r = CliRunner().invoke(app, ["report", *SAMPLE_INPUTS, "-o", str(out), "--title", "ACME <Corp>"])
+    r = CliRunner().invoke(
+        app, ["report", *SAMPLE_INPUTS, "-o", str(out), "--title", "ACME <Corp>"]
+    )
     assert r.exit_code == 0, r.output
     assert re.search(rf"wrote {re.escape(str(out))}: \d+\.\d KiB", r.stderr)
     assert r.stdout == ""

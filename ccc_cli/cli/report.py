@@ -129,9 +129,7 @@ def report(
     from ccc_cli.report.html.page import render_page
 
     if output is None and pdf is None:
-        raise UsageError(
-            "nothing to write", hint="pass -o report.html, --pdf report.pdf, or both"
-        )
+        raise UsageError("nothing to write", hint="pass -o report.html, --pdf report.pdf, or both")
     if not math.isfinite(headroom):
         raise UsageError(f"bad --headroom {headroom}", hint="give a share, e.g. 0.1 for 10%")
     limits = resolve_limits(limit, limits_file, required=False)

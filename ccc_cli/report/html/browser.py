@@ -209,9 +209,13 @@ class Browser:
                 result: dict[str, Any] = reply.get("result", {})
                 return result
             if "method" in reply:
-                self.events.append((reply["method"], reply.get("params", {}), reply.get("sessionId")))
+                self.events.append(
+                    (reply["method"], reply.get("params", {}), reply.get("sessionId"))
+                )
 
-    def wait_for(self, method: str, *, session: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    def wait_for(
+        self, method: str, *, session: str | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
         """The next event ``method`` (already received, or arriving within ``timeout``)."""
         for i, (name, params, sid) in enumerate(self.events):
             if name == method and (session is None or sid == session):
@@ -224,7 +228,8 @@ class Browser:
                 continue
             event = (reply["method"], reply.get("params", {}), reply.get("sessionId"))
             if event[0] == method and (session is None or event[2] == session):
-                return event[1]
+                found: dict[str, Any] = event[1]
+                return found
             self.events.append(event)
 
     # --- pages --------------------------------------------------------------------
@@ -309,7 +314,13 @@ class Tab:
             size = metrics.get("cssContentSize") or metrics["contentSize"]
             params |= {
                 "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": size["width"],
+                    "height": size["height"],
+                    "scale": 1,
+                },
             }
         return base64.b64decode(self.call("Page.captureScreenshot", params)["data"])
 

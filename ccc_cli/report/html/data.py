@@ -152,8 +152,8 @@ def collect(
         docs["breaches"] = breaches_document(result.breaches, callset)
         docs["rejected"] = records(result.breaches.replay.rejected, callset.tz)
         commands["breaches"] = _command("breaches", *limit_args)
-        commands["rejected"] = (
-            " ".join(["ccc", "breaches", INPUTS, *limit_args, "--rejected-out", "rejected.json"])
+        commands["rejected"] = " ".join(
+            ["ccc", "breaches", INPUTS, *limit_args, "--rejected-out", "rejected.json"]
         )
         at, account, limit = _worst_instant(callset, limits, result.peaks.total.at)
         if at is not None:

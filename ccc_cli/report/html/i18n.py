@@ -32,7 +32,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "nav_method": ("Method and accounting", "Phương pháp và đối soát"),
     "no_script": (
         "Hover values and zoom need JavaScript; every chart and figure is shown without it.",
-        "Xem giá trị khi rê chuột và phóng to cần JavaScript; mọi biểu đồ và số liệu vẫn hiển thị khi không có nó.",
+        "Xem giá trị khi rê chuột và phóng to cần JavaScript; mọi biểu đồ và số liệu vẫn "
+        "hiển thị khi không có nó.",
     ),
     # --- key figures --------------------------------------------------------------
     "card_peak": ("Peak concurrent calls", "Số cuộc gọi đồng thời cao nhất"),
@@ -65,8 +66,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "9 trên 10 ngày không quá {p90}.",
     ),
     "s_busy_hour": (
-        "The busiest hour of the week is {weekday} {hour}, with {erlangs} calls active on "
-        "average.",
+        "The busiest hour of the week is {weekday} {hour}, with {erlangs} calls active on average.",
         "Giờ bận nhất trong tuần là {hour} {weekday}, trung bình có {erlangs} cuộc gọi "
         "đang diễn ra.",
     ),
@@ -130,8 +130,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Giới hạn theo từng tài khoản không từ chối cuộc gọi nào.",
     ),
     "s_capacity": (
-        "The log was at the limit for {capacity} in {intervals} intervals, and over it for "
-        "{over}.",
+        "The log was at the limit for {capacity} in {intervals} intervals, and over it for {over}.",
         "Dữ liệu chạm giới hạn trong {capacity} ({intervals} khoảng), và vượt giới hạn "
         "trong {over}.",
     ),
@@ -238,8 +237,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The limit would have rejected no call.",
         "Giới hạn này không từ chối cuộc gọi nào.",
     ),
-    "observed_title": ("REACH_PLAN_LIMIT rows in the log", "Các dòng REACH_PLAN_LIMIT trong dữ liệu"),
-    "observed_none": ("The log holds no REACH_PLAN_LIMIT row.", "Dữ liệu không có dòng REACH_PLAN_LIMIT nào."),
+    "observed_title": (
+        "REACH_PLAN_LIMIT rows in the log",
+        "Các dòng REACH_PLAN_LIMIT trong dữ liệu",
+    ),
+    "observed_none": (
+        "The log holds no REACH_PLAN_LIMIT row.",
+        "Dữ liệu không có dòng REACH_PLAN_LIMIT nào.",
+    ),
     "none_intervals": ("None.", "Không có."),
     "drill_title": ("At the worst instant", "Tại thời điểm căng nhất"),
     "drill_sentence": (
@@ -369,7 +374,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "acc_read": ("rows read", "dòng đã đọc"),
     "acc_used": ("calls counted", "cuộc gọi được đếm"),
-    "acc_duplicates": ("duplicates (same call, same times)", "trùng lặp (cùng cuộc gọi, cùng thời gian)"),
+    "acc_duplicates": (
+        "duplicates (same call, same times)",
+        "trùng lặp (cùng cuộc gọi, cùng thời gian)",
+    ),
     "acc_merged_legs": ("further legs of a call already counted", "chặng thêm của cuộc gọi đã đếm"),
     "acc_plan_limit_rejected": (
         "REACH_PLAN_LIMIT (rejected by the platform)",

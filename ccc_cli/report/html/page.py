@@ -80,7 +80,7 @@ class Figures:
         raw = escape(json.dumps(value, ensure_ascii=False), quote=True)
         return f'data-json="{where}" data-value="{raw}"'
 
-    def int(self, doc: str, *path: str | int) -> str:
+    def whole(self, doc: str, *path: str | int) -> str:
         value = self.get(doc, *path)
         return self.tag(doc, path, value, "-" if value is None else self.w.integer(value))
 
@@ -105,10 +105,8 @@ class Figures:
         if value is None:
             return "-"
         at = _parse_instant(value)
-        if clock or minutes:
-            shown = self.w.clock(at, seconds=not minutes)
-        else:
-            shown = self.w.instant(at)
+        # Only the time of day where the day is said around it.
+        shown = self.w.clock(at, seconds=not minutes) if clock or minutes else self.w.instant(at)
         return self.tag(doc, path, value, shown)
 
     def day(self, doc: str, *path: str | int) -> str:
@@ -129,7 +127,7 @@ class Figures:
         """``12 inbound, 5 outbound``: the types present, each count tagged."""
         mix = self.get(doc, *path)
         parts = [
-            f"{self.int(doc, *path, t)} {escape(self.w.call_type(t))}"
+            f"{self.whole(doc, *path, t)} {escape(self.w.call_type(t))}"
             for t in CALL_TYPES
             if mix.get(t)
         ]
@@ -151,13 +149,13 @@ def _table(
 ) -> str:
     """A table of cells already in HTML."""
     head = "".join(
-        f'<th{" class=num" if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(headers)
+        f"<th{' class=num' if i in numeric else ''}>{escape(h)}</th>" for i, h in enumerate(headers)
     )
     body = []
     for r, row in enumerate(rows):
         cls = classes[r] if classes is not None else None
         cells = "".join(
-            f'<td{" class=num" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row)
+            f"<td{' class=num' if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(row)
         )
         body.append(f"<tr{f' class={cls}' if cls else ''}>{cells}</tr>")
     return (
@@ -184,8 +182,9 @@ class Page:
             return ""
         return (
             '<p class="more">'
-            + escape(self.w("more_rows", n=self.w.integer(total - shown), command="\0"))
-            .replace("\0", f"<code>{escape(command)}</code>")
+            + escape(self.w("more_rows", n=self.w.integer(total - shown), command="\0")).replace(
+                "\0", f"<code>{escape(command)}</code>"
+            )
             + "</p>"
         )
 
@@ -274,26 +273,30 @@ class Page:
             + "\n</main>\n"
             f'<footer>ccc {__version__}</footer>\n<div id="tip" role="tooltip" hidden></div>\n'
             f'<noscript><p class="noscript">{escape(w("no_script"))}</p></noscript>\n'
-            f'<script type="application/json" id="ccc-words">{json.dumps(words, ensure_ascii=False)}</script>\n'
+            '<script type="application/json" id="ccc-words">'
+            f"{json.dumps(words, ensure_ascii=False)}</script>\n"
             f"<script>{_asset('report.js')}</script>\n</body>\n</html>\n"
         )
 
     # --- summary ----------------------------------------------------------------
     def summary(self) -> str:
         w, f, a = self.w, self.f, self.a
-        cards = [(w("card_peak"), f.int("analyze", "peak", "value")), (w("card_calls"), f.int("analyze", "rows", "used"))]
+        cards = [
+            (w("card_peak"), f.whole("analyze", "peak", "value")),
+            (w("card_calls"), f.whole("analyze", "rows", "used")),
+        ]
         rec = self.docs.size["recommendation"]
         if rec is not None:
-            cards.append((w("card_plan"), f.int("size", "recommendation", "with_headroom")))
+            cards.append((w("card_plan"), f.whole("size", "recommendation", "with_headroom")))
         if self.docs.breaches is not None:
             label = (
                 w("card_current", limit=w.integer(self.limit))
                 if self.limit is not None
                 else w("card_current_limits")
             )
-            cards.append((label, f.int("breaches", "replay", "rejected_calls")))
+            cards.append((label, f.whole("breaches", "replay", "rejected_calls")))
         else:
-            cards.append((w("card_days"), f.int("analyze", "daily_peaks", "days")))
+            cards.append((w("card_days"), f.whole("analyze", "daily_peaks", "days")))
         card_html = "".join(
             f'<div class="card"><div class="card-value">{value}</div>'
             f'<div class="card-label">{escape(label)}</div></div>'
@@ -302,12 +305,16 @@ class Page:
         lines = [self._period()]
         if a["peak"]["at"] is not None:
             lines.append(
-                self._sentence("s_calls", calls=f.int("analyze", "rows", "used"), read=f.int("analyze", "rows", "read"))
+                self._sentence(
+                    "s_calls",
+                    calls=f.whole("analyze", "rows", "used"),
+                    read=f.whole("analyze", "rows", "read"),
+                )
             )
             lines.append(
                 self._sentence(
                     "s_peak",
-                    peak=f.int("analyze", "peak", "value"),
+                    peak=f.whole("analyze", "peak", "value"),
                     at=f.instant("analyze", "peak", "at"),
                     mix=f.mix("analyze", "peak", "mix"),
                 )
@@ -317,8 +324,8 @@ class Page:
                     self._sentence(
                         "s_busiest_day",
                         day=f.day("analyze", "busiest_day", "day"),
-                        p50=f.int("analyze", "daily_peaks", "percentiles", "p50"),
-                        p90=f.int("analyze", "daily_peaks", "percentiles", "p90"),
+                        p50=f.whole("analyze", "daily_peaks", "percentiles", "p50"),
+                        p90=f.whole("analyze", "daily_peaks", "percentiles", "p90"),
                     )
                 )
             hour = a["busiest_hour_of_week"]
@@ -330,15 +337,20 @@ class Page:
                             "analyze", "busiest_hour_of_week", "weekday",
                             shown=w.weekday_named(hour["weekday"]),
                         ),
-                        hour=f.text("analyze", "busiest_hour_of_week", "hour", shown=w.hour_slot(hour["hour"])),
+                        hour=f.text(
+                            "analyze",
+                            "busiest_hour_of_week",
+                            "hour",
+                            shown=w.hour_slot(hour["hour"]),
+                        ),
                         erlangs=f.num("analyze", "busiest_hour_of_week", "mean_erlangs"),
                     )
                 )  # fmt: skip
             lines.append(
                 self._sentence(
                     "s_cps",
-                    n1=f.int("analyze", "cps", "window_1s", "value"),
-                    n10=f.int("analyze", "cps", "window_10s", "value"),
+                    n1=f.whole("analyze", "cps", "window_1s", "value"),
+                    n10=f.whole("analyze", "cps", "window_10s", "value"),
                 )
             )
         plan = self._recommendation()
@@ -360,10 +372,13 @@ class Page:
         first, last = min(days), max(days)
         return self._sentence(
             "s_period",
-            days=self.f.int("analyze", "daily_peaks", "days"),
-            first=f'<time datetime="{first}">{escape(self.w.day(date.fromisoformat(first)))}</time>',
-            last=f'<time datetime="{last}">{escape(self.w.day(date.fromisoformat(last)))}</time>',
+            days=self.f.whole("analyze", "daily_peaks", "days"),
+            first=self._day_element(first),
+            last=self._day_element(last),
         )
+
+    def _day_element(self, day: str) -> str:
+        return f'<time datetime="{day}">{escape(self.w.day(date.fromisoformat(day)))}</time>'
 
     def _recommendation(self) -> list[str]:
         f, size = self.f, self.docs.size
@@ -374,9 +389,9 @@ class Page:
             return [
                 self._sentence(
                     "s_no_recommendation",
-                    peak=f.int("size", "peak", "value"),
+                    peak=f.whole("size", "peak", "value"),
                     target=escape(self.w.percent(self.docs.target)),
-                    none=f.int("size", "no_rejection_limit"),
+                    none=f.whole("size", "no_rejection_limit"),
                 )
             ]
         out = []
@@ -384,7 +399,7 @@ class Page:
             out.append(
                 self._sentence(
                     "s_recommend_same",
-                    plan=f.int("size", "recommendation", "with_headroom"),
+                    plan=f.whole("size", "recommendation", "with_headroom"),
                     rate=f.pct("size", "recommendation", "rejected_rate_at_limit"),
                     target=f.pct("size", "recommendation", "target"),
                 )
@@ -393,8 +408,8 @@ class Page:
             out.append(
                 self._sentence(
                     "s_recommend",
-                    plan=f.int("size", "recommendation", "with_headroom"),
-                    limit=f.int("size", "recommendation", "limit"),
+                    plan=f.whole("size", "recommendation", "with_headroom"),
+                    limit=f.whole("size", "recommendation", "limit"),
                     rate=f.pct("size", "recommendation", "rejected_rate_at_limit"),
                     target=f.pct("size", "recommendation", "target"),
                     headroom=f.tag(
@@ -410,16 +425,18 @@ class Page:
         )
         if rec["with_headroom"] >= size["no_rejection_limit"]:
             out.append(
-                self._sentence("s_plan_rejects_none", plan=f.int("size", "recommendation", "with_headroom"))
+                self._sentence(
+                    "s_plan_rejects_none", plan=f.whole("size", "recommendation", "with_headroom")
+                )
             )
         elif index is not None:
             out.append(
                 self._sentence(
                     "s_plan_rejects",
-                    plan=f.int("size", "curve", index, "limit"),
-                    rejected=f.int("size", "curve", index, "rejected_calls"),
+                    plan=f.whole("size", "curve", index, "limit"),
+                    rejected=f.whole("size", "curve", index, "rejected_calls"),
                     rate=f.pct("size", "curve", index, "rejected_rate"),
-                    none=f.int("size", "no_rejection_limit"),
+                    none=f.whole("size", "no_rejection_limit"),
                 )
             )
         return out
@@ -436,30 +453,30 @@ class Page:
                 out.append(
                     self._sentence(
                         "s_current_bad",
-                        limit=f.int("breaches", "limit"),
-                        rejected=f.int("breaches", "replay", "rejected_calls"),
-                        calls=f.int("breaches", "replay", "calls"),
+                        limit=f.whole("breaches", "limit"),
+                        rejected=f.whole("breaches", "replay", "rejected_calls"),
+                        calls=f.whole("breaches", "replay", "calls"),
                         rate=f.pct("breaches", "replay", "rejected_rate"),
-                        days=f.int("size", "current", "days_with_rejections")
-                        if current
-                        else "-",
-                        total_days=f.int("size", "current", "days") if current else "-",
+                        days=f.whole("size", "current", "days_with_rejections") if current else "-",
+                        total_days=f.whole("size", "current", "days") if current else "-",
                     )
                 )
             elif (self.a.get("headroom") or 0) > 0:
                 out.append(
                     self._sentence(
-                        "s_current_ok", limit=f.int("breaches", "limit"), headroom=f.int("analyze", "headroom")
+                        "s_current_ok",
+                        limit=f.whole("breaches", "limit"),
+                        headroom=f.whole("analyze", "headroom"),
                     )
                 )
             else:
-                out.append(self._sentence("s_current_full", limit=f.int("breaches", "limit")))
+                out.append(self._sentence("s_current_full", limit=f.whole("breaches", "limit")))
         elif rejected:
             out.append(
                 self._sentence(
                     "s_limits_bad",
-                    rejected=f.int("breaches", "replay", "rejected_calls"),
-                    calls=f.int("breaches", "replay", "calls"),
+                    rejected=f.whole("breaches", "replay", "rejected_calls"),
+                    calls=f.whole("breaches", "replay", "calls"),
                     rate=f.pct("breaches", "replay", "rejected_rate"),
                 )
             )
@@ -469,7 +486,7 @@ class Page:
             self._sentence(
                 "s_capacity",
                 capacity=f.dur("breaches", "capacity", "seconds"),
-                intervals=f.int("breaches", "capacity", "intervals"),
+                intervals=f.whole("breaches", "capacity", "intervals"),
                 over=f.dur("breaches", "over_limit", "seconds"),
             )
         )
@@ -477,9 +494,9 @@ class Page:
             out.append(
                 self._sentence(
                     "s_observed",
-                    count=f.int("breaches", "observed_rejections", "count"),
-                    justified=f.int("breaches", "observed_rejections", "justified"),
-                    unexpected=f.int("breaches", "observed_rejections", "unexpected"),
+                    count=f.whole("breaches", "observed_rejections", "count"),
+                    justified=f.whole("breaches", "observed_rejections", "justified"),
+                    unexpected=f.whole("breaches", "observed_rejections", "unexpected"),
                 )
             )
         return out
@@ -502,7 +519,7 @@ class Page:
     def _figure(self, fig_id: str, title: str, note: str, body: str, legend: str = "") -> str:
         return (
             f'<figure id="{fig_id}"><h3>{escape(title)}</h3>{body}'
-            f'{f"<div class=legend>{legend}</div>" if legend else ""}'
+            f"{f'<div class=legend>{legend}</div>' if legend else ''}"
             f"<figcaption>{escape(note)}</figcaption></figure>"
         )
 
@@ -519,14 +536,18 @@ class Page:
         cumulative = [0.0] * len(buckets)
         stacks = []
         for t in types:
-            cumulative = [c + (b[f"{t}_mean"] or 0.0) for c, b in zip(cumulative, buckets, strict=True)]
+            cumulative = [
+                c + (b[f"{t}_mean"] or 0.0) for c, b in zip(cumulative, buckets, strict=True)
+            ]
             stacks.append((t, list(cumulative)))
         for t, values in reversed(stacks):
             layers.append(svg.Layer(t, values, svg.TYPE_COLOURS[t]))
         layers.append(svg.Layer("max", [b["total_max"] for b in buckets], "#222222", line=True))
         hlines = []
         if self.limit is not None:
-            hlines.append((self.limit, w("lbl_limit", limit=w.integer(self.limit)), svg.LIMIT_COLOUR))
+            hlines.append(
+                (self.limit, w("lbl_limit", limit=w.integer(self.limit)), svg.LIMIT_COLOUR)
+            )
         payload = {
             "kind": "concurrency",
             "every": _every_seconds(chart["every"]),
@@ -552,12 +573,17 @@ class Page:
             payload=payload,
         )
         legend = svg.swatch("#222222", w("lbl_max"), line=True) + "".join(
-            svg.swatch(svg.TYPE_COLOURS[t], f"{w('lbl_mean')}: {w.call_type(t, short=True)}") for t in types
+            svg.swatch(svg.TYPE_COLOURS[t], f"{w('lbl_mean')}: {w.call_type(t, short=True)}")
+            for t in types
         )
         if self.limit is not None:
-            legend += svg.swatch(svg.LIMIT_COLOUR, w("lbl_limit", limit=w.integer(self.limit)), line=True)
+            legend += svg.swatch(
+                svg.LIMIT_COLOUR, w("lbl_limit", limit=w.integer(self.limit)), line=True
+            )
         every = w.every(chart["every"])
-        return self._figure("fig-concurrency", w("ch_time"), w("ch_time_note", every=every), body, legend)
+        return self._figure(
+            "fig-concurrency", w("ch_time"), w("ch_time_note", every=every), body, legend
+        )
 
     def _daily_figure(self) -> str:
         w, f = self.w, self.f
@@ -587,10 +613,16 @@ class Page:
         top = svg.nice_top(highest * 1.1)
         hlines = []
         if self.limit is not None:
-            hlines.append((self.limit, w("lbl_limit", limit=w.integer(self.limit)), svg.LIMIT_COLOUR))
+            hlines.append(
+                (self.limit, w("lbl_limit", limit=w.integer(self.limit)), svg.LIMIT_COLOUR)
+            )
         if rec is not None:
             hlines.append(
-                (rec["with_headroom"], w("lbl_recommended", limit=w.integer(rec["with_headroom"])), svg.GOOD_COLOUR)
+                (
+                    rec["with_headroom"],
+                    w("lbl_recommended", limit=w.integer(rec["with_headroom"])),
+                    svg.GOOD_COLOUR,
+                )
             )
         body = svg.bar_chart(
             chart_id="chart-daily",
@@ -621,7 +653,8 @@ class Page:
             tip_text = "\n".join(
                 [
                     f"{w.weekday(wd)} {w.hour_slot(hour)}",
-                    f"{w('lbl_mean')}: {w.number(mean, 2)} {w('lbl_erlangs')} ({w('lbl_weeks', weeks=weeks)})",
+                    f"{w('lbl_mean')}: {w.number(mean, 2)} {w('lbl_erlangs')} "
+                    f"({w('lbl_weeks', weeks=weeks)})",
                     f"{w('lbl_max')}: {w.integer(level)}",
                 ]
             )
@@ -640,7 +673,7 @@ class Page:
         return self._figure("fig-heatmap", w("ch_heat"), w("ch_heat_note"), body)
 
     def _curve_figure(self) -> str:
-        w, f, size = self.w, self.f, self.docs.size
+        w, size = self.w, self.docs.size
         curve = size["curve"]
         rec = size["recommendation"]
         target = rec["target"] if rec else self.docs.target
@@ -653,7 +686,8 @@ class Page:
                     "\n".join(
                         [
                             f"{w('h_limit')} {w.integer(p['limit'])}",
-                            f"{w('h_rejected')}: {w.integer(p['rejected_calls'])} ({w.percent(p['rejected_rate'])})",
+                            f"{w('h_rejected')}: {w.integer(p['rejected_calls'])} "
+                            f"({w.percent(p['rejected_rate'])})",
                             f"{w('h_days_hit')}: {w.integer(p['days_with_rejections'])}",
                             f"{w('h_at_capacity')}: {w.duration(p['seconds_at_capacity'])}",
                         ]
@@ -662,17 +696,29 @@ class Page:
             )
         marks = []
         if rec is not None:
-            marks.append((rec["limit"], w("lbl_recommended", limit=w.integer(rec["limit"])), svg.GOOD_COLOUR))
+            marks.append(
+                (rec["limit"], w("lbl_recommended", limit=w.integer(rec["limit"])), svg.GOOD_COLOUR)
+            )
             if rec["with_headroom"] != rec["limit"]:
                 marks.append(
-                    (rec["with_headroom"], w("lbl_with_headroom", limit=w.integer(rec["with_headroom"])), "#1b5e20")
+                    (
+                        rec["with_headroom"],
+                        w("lbl_with_headroom", limit=w.integer(rec["with_headroom"])),
+                        "#1b5e20",
+                    )
                 )
         if size["current"] is not None:
             limit = size["current"]["limit"]
             marks.append((limit, w("lbl_current", limit=w.integer(limit)), svg.LIMIT_COLOUR))
         erlang = size["erlang_b"]
         if erlang is not None and erlang["channels"]:
-            marks.append((erlang["channels"], w("lbl_erlang", limit=w.integer(erlang["channels"])), "#6d4c41"))
+            marks.append(
+                (
+                    erlang["channels"],
+                    w("lbl_erlang", limit=w.integer(erlang["channels"])),
+                    "#6d4c41",
+                )
+            )
         body = svg.curve_chart(
             chart_id="chart-curve",
             points=points,
@@ -703,16 +749,17 @@ class Page:
             keep = {0, len(curve) - 1, *range(0, len(curve), step)}
             keep |= {i for i, p in enumerate(curve) if p["limit"] in marked}
             shown = sorted(keep)
-        rows, classes = [], []
+        rows: list[list[str]] = []
+        classes: list[str | None] = []
         for i in shown:
             p = curve[i]
             rows.append(
                 [
-                    f.int("size", "curve", i, "limit"),
-                    f.int("size", "curve", i, "rejected_calls"),
+                    f.whole("size", "curve", i, "limit"),
+                    f.whole("size", "curve", i, "rejected_calls"),
                     f.pct("size", "curve", i, "rejected_rate"),
                     f.dur("size", "curve", i, "seconds_at_capacity"),
-                    f.int("size", "curve", i, "days_with_rejections"),
+                    f.whole("size", "curve", i, "days_with_rejections"),
                 ]
             )
             if rec is not None and p["limit"] == rec["with_headroom"]:
@@ -765,9 +812,9 @@ class Page:
         rows = [
             [
                 escape(w("lbl_total")),
-                f.int("analyze", "cps", "window_1s", "value"),
+                f.whole("analyze", "cps", "window_1s", "value"),
                 f.instant("analyze", "cps", "window_1s", "at"),
-                f.int("analyze", "cps", "window_10s", "value"),
+                f.whole("analyze", "cps", "window_10s", "value"),
                 f.instant("analyze", "cps", "window_10s", "at"),
             ]
         ]
@@ -776,14 +823,16 @@ class Page:
                 rows.append(
                     [
                         escape(w.call_type(t, short=True)),
-                        f.int("analyze", "cps_by_type", t, "window_1s", "value"),
+                        f.whole("analyze", "cps_by_type", t, "window_1s", "value"),
                         f.instant("analyze", "cps_by_type", t, "window_1s", "at"),
-                        f.int("analyze", "cps_by_type", t, "window_10s", "value"),
+                        f.whole("analyze", "cps_by_type", t, "window_10s", "value"),
                         f.instant("analyze", "cps_by_type", t, "window_10s", "at"),
                     ]
                 )
         headers = ["", w("in_1s"), w("h_when"), w("in_10s"), w("h_when")]
-        body += f"<h4>{escape(w('cps_table'))}</h4>" + _table(headers, rows, numeric=(1, 3), css="compact")
+        body += f"<h4>{escape(w('cps_table'))}</h4>" + _table(
+            headers, rows, numeric=(1, 3), css="compact"
+        )
         legend = "".join(svg.swatch(c, t.split("\n")[0], line=True) for _, t, c in vmarks)
         return self._figure(
             "fig-cps", w("ch_cps"), w("ch_cps_note", every=w.every(chart["every"])), body, legend
@@ -794,7 +843,7 @@ class Page:
         w, f, b = self.w, self.f, self.docs.breaches
         assert b is not None
         if self.limit is not None:
-            intro = self._sentence("support_for", limit=f.int("breaches", "limit"))
+            intro = self._sentence("support_for", limit=f.whole("breaches", "limit"))
         else:
             limits = b["limits"]
             intro = self._sentence(
@@ -846,7 +895,11 @@ class Page:
         for r in self.docs.rejected or []:
             at = _parse_instant(r["start"])
             rejected.append(
-                (at.timestamp(), at.timestamp(), f"{w.instant(at)}: {r['call_id']} ({w.call_type(r['call_type'], short=True)})")
+                (
+                    at.timestamp(),
+                    at.timestamp(),
+                    f"{w.instant(at)}: {r['call_id']} ({w.call_type(r['call_type'], short=True)})",
+                )
             )
         lanes.append(svg.Lane(w("lbl_rejected_call"), "#c0392b", "triangle", rejected))
         by_verdict: dict[str, list[tuple[float, float, str]]] = {}
@@ -859,7 +912,8 @@ class Page:
                 (
                     at.timestamp(),
                     at.timestamp(),
-                    f"{w.instant(at)}: {r['call_id']}, {w('h_level')} {r['level']}, {w('verdict_' + verdict)}",
+                    f"{w.instant(at)}: {r['call_id']}, {w('h_level')} {r['level']}, "
+                    f"{w('verdict_' + verdict)}",
                 )
             )
         for verdict, marks in sorted(by_verdict.items()):
@@ -871,9 +925,7 @@ class Page:
                     marks,
                 )
             )
-        body = svg.timeline(
-            chart_id="chart-timeline", axis=axis, lanes=lanes, more=w("tl_more")
-        )
+        body = svg.timeline(chart_id="chart-timeline", axis=axis, lanes=lanes, more=w("tl_more"))
         return self._figure("fig-timeline", w("tl_title"), w("tl_note"), body)
 
     def _intervals(self, key: str, title_key: str) -> str:
@@ -891,9 +943,9 @@ class Page:
                 f.instant("breaches", key, i, "from"),
                 f.instant("breaches", key, i, "to", clock=True),
                 f.dur("breaches", key, i, "seconds"),
-                f.int("breaches", key, i, "peak", "value"),
+                f.whole("breaches", key, i, "peak", "value"),
                 f.mix("breaches", key, i, "peak", "mix"),
-                f.int("breaches", key, i, "starts_inside"),
+                f.whole("breaches", key, i, "starts_inside"),
             ]
             rows.append(row)
         headers = ([w("h_account")] if per_account else []) + [
@@ -901,7 +953,9 @@ class Page:
         ]  # fmt: skip
         offset = 1 if per_account else 0
         table = _table(headers, rows, numeric=(offset + 2, offset + 3, offset + 5))
-        return head + table + self._more(SHOWN_INTERVALS, len(records), self.docs.commands["breaches"])
+        return (
+            head + table + self._more(SHOWN_INTERVALS, len(records), self.docs.commands["breaches"])
+        )
 
     def _rejected(self) -> str:
         w, f = self.w, self.f
@@ -915,7 +969,7 @@ class Page:
                 f.instant("rejected", i, "start"),
                 f.call_type("rejected", i, "call_type"),
                 f.text("rejected", i, "account"),
-                f.int("rejected", i, "level_at_arrival"),
+                f.whole("rejected", i, "level_at_arrival"),
             ]
             for i in range(min(len(records), SHOWN_CALLS))
         ]
@@ -942,8 +996,8 @@ class Page:
                     f.instant("breaches", "observed_rejections", "rows", i, "start"),
                     f.call_type("breaches", "observed_rejections", "rows", i, "call_type"),
                     f.text("breaches", "observed_rejections", "rows", i, "account"),
-                    f.int("breaches", "observed_rejections", "rows", i, "level"),
-                    f.int("breaches", "observed_rejections", "rows", i, "limit"),
+                    f.whole("breaches", "observed_rejections", "rows", i, "level"),
+                    f.whole("breaches", "observed_rejections", "rows", i, "limit"),
                     f.text(
                         "breaches", "observed_rejections", "rows", i, "verdict",
                         shown=w("verdict_" + verdict) if verdict else "-",
@@ -973,23 +1027,29 @@ class Page:
                 "drill_sentence",
                 at=f.instant("at", "at"),
                 account=account,
-                level=f.int("at", "level"),
+                level=f.whole("at", "level"),
                 mix=f.mix("at", "mix"),
             )
         ]
         if at["limit"] is not None:
             if at["would_reject"]:
-                lines.append(self._sentence("drill_reject", limit=f.int("at", "limit")))
+                lines.append(self._sentence("drill_reject", limit=f.whole("at", "limit")))
                 if at["headroom"] < 0:
                     lines.append(
                         self._sentence(
                             "drill_over",
-                            over=f.tag("at", ("headroom",), at["headroom"], w.integer(-at["headroom"])),
+                            over=f.tag(
+                                "at", ("headroom",), at["headroom"], w.integer(-at["headroom"])
+                            ),
                         )
                     )
             else:
                 lines.append(
-                    self._sentence("drill_room", limit=f.int("at", "limit"), headroom=f.int("at", "headroom"))
+                    self._sentence(
+                        "drill_room",
+                        limit=f.whole("at", "limit"),
+                        headroom=f.whole("at", "headroom"),
+                    )
                 )
         parts = [f"<h3>{escape(w('drill_title'))}</h3><p>{' '.join(lines)}</p>"]
         calls = at["active_calls"]
@@ -1005,7 +1065,7 @@ class Page:
                     f.text("at", "active_calls", i, "account"),
                     self._call_time("at", "active_calls", i, "start"),
                     self._call_time("at", "active_calls", i, "end"),
-                    f.int("at", "active_calls", i, "legs"),
+                    f.whole("at", "active_calls", i, "legs"),
                 ]
                 if states:
                     state = call["state"]
@@ -1037,9 +1097,9 @@ class Page:
                 rows.append(
                     [
                         f.instant("at", "around", "buckets", i, "bucket_start", minutes=True),
-                        f.int("at", "around", "buckets", i, "total_max"),
+                        f.whole("at", "around", "buckets", i, "total_max"),
                         f.num("at", "around", "buckets", i, "total_mean", decimals=2),
-                        f.int("at", "around", "buckets", i, "total_starts"),
+                        f.whole("at", "around", "buckets", i, "total_starts"),
                     ]
                 )
                 over = at["limit"] is not None and bucket["total_max"] >= at["limit"]
@@ -1063,26 +1123,32 @@ class Page:
             f"<li>{escape(w(k, tz=self.tz) if k == 'm_def_5' else w(k))}</li>"
             for k in ("m_def_1", "m_def_2", "m_def_3", "m_def_4", "m_def_5")
         )
-        rows = [[escape(w("acc_read")), f.int("analyze", "rows", "read")]]
+        rows = [[escape(w("acc_read")), f.whole("analyze", "rows", "read")]]
         classes: list[str | None] = ["total"]
         for key in ACCOUNTING_KEYS:
-            rows.append([escape(w("acc_" + key)), f.int("analyze", "rows", key)])
+            rows.append([escape(w("acc_" + key)), f.whole("analyze", "rows", key)])
             classes.append(None)
         for reason in INVALID_REASONS:
             rows.append(
                 [
                     f'<span class="indent">{escape(w("r_" + reason))} <code>{reason}</code></span>',
-                    f.int("analyze", "rows", "invalid_reasons", reason),
+                    f.whole("analyze", "rows", "invalid_reasons", reason),
                 ]
             )
             classes.append("sub")
-        accounting = _table([w("h_what"), w("h_count")], rows, numeric=(1,), classes=classes, css="compact")
+        accounting = _table(
+            [w("h_what"), w("h_count")],
+            rows,
+            numeric=(1,),
+            classes=classes,
+            css="compact accounting",
+        )
         file_rows = [
             [
                 f.text("analyze", "files", i, "path"),
                 f.text("analyze", "files", i, "format"),
                 f.text("analyze", "files", i, "preset", shown=file["preset"] or w("preset_none")),
-                f.int("analyze", "files", i, "rows_read"),
+                f.whole("analyze", "files", i, "rows_read"),
             ]
             for i, file in enumerate(a["files"])
         ]
@@ -1091,7 +1157,9 @@ class Page:
         )
         notes = a["notes"]
         notes_html = (
-            "<ul>" + "".join(f"<li>{f.text('analyze', 'notes', i)}</li>" for i in range(len(notes))) + "</ul>"
+            "<ul>"
+            + "".join(f"<li>{f.text('analyze', 'notes', i)}</li>" for i in range(len(notes)))
+            + "</ul>"
             if notes
             else f"<p>{escape(w('m_notes_none'))}</p>"
         )
@@ -1105,7 +1173,8 @@ class Page:
             f"<h3>{escape(w('m_rows'))}</h3><p>{escape(w('m_rows_note'))}</p>{accounting}"
             f"<h3>{escape(w('m_files'))}</h3>{files_table}"
             f"<h3>{escape(w('m_notes'))}</h3>{notes_html}"
-            f"<h3>{escape(w('m_same'))}</h3><p>{escape(w('m_same_note'))}</p><ul class=commands>{commands}</ul>"
+            f"<h3>{escape(w('m_same'))}</h3><p>{escape(w('m_same_note'))}</p>"
+            f"<ul class=commands>{commands}</ul>"
             "</section>"
         )
 

@@ -56,7 +56,7 @@ def nice_top(value: float) -> float:
 def nice_step(raw: float) -> float:
     if raw <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     for mult in (1, 2, 2.5, 5, 10):
         if raw <= mult * power + 1e-12:
             return mult * power
@@ -67,7 +67,7 @@ def ticks(top: float, *, integer: bool) -> list[float]:
     step = nice_step(top / 5)
     if integer:
         step = max(1.0, round(step))
-    count = int(math.floor(top / step + 1e-9))
+    count = math.floor(top / step + 1e-9)
     return [i * step for i in range(count + 1)]
 
 
@@ -146,7 +146,9 @@ def _x_ticks(axis: TimeAxis, y: float) -> str:
     for t, label in axis.ticks:
         x = axis.x(t)
         if LEFT - 1 <= x <= WIDTH - RIGHT + 1:
-            out.append(f'<line class="tick-line" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(y)}" y2="{_n(y + 5)}"/>')
+            out.append(
+                f'<line class="tick-line" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(y)}" y2="{_n(y + 5)}"/>'
+            )
             out.append(text(x, y + 18, label, class_="tick", text_anchor="middle"))
     out.append("</g>")
     return "".join(out)
@@ -232,7 +234,16 @@ def time_chart(
             f'<line class="hline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y)}" y2="{_n(y)}" '
             f'stroke="{colour}"/>'
         )
-        out.append(text(WIDTH - RIGHT - 4, y - 5, label, class_="hline-label", fill=colour, text_anchor="end"))
+        out.append(
+            text(
+                WIDTH - RIGHT - 4,
+                y - 5,
+                label,
+                class_="hline-label",
+                fill=colour,
+                text_anchor="end",
+            )
+        )
     out.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(TOP + height)}" '
         f'y2="{_n(TOP + height)}"/>'
@@ -278,16 +289,29 @@ def bar_chart(
             f'fill="{colour}" {tip(tip_text)} {extra}/>'
         )
         if show_values and slot >= 18:
-            out.append(text(x + width / 2, y - 4, fmt_y(value), class_="bar-value", text_anchor="middle"))
+            out.append(
+                text(x + width / 2, y - 4, fmt_y(value), class_="bar-value", text_anchor="middle")
+            )
         if i % every_label == 0:
-            out.append(text(x + width / 2, TOP + height + 18, label, class_="tick", text_anchor="middle"))
+            out.append(
+                text(x + width / 2, TOP + height + 18, label, class_="tick", text_anchor="middle")
+            )
     for value, label, colour in hlines:
         y = TOP + height - value / top * height
         out.append(
             f'<line class="hline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y)}" y2="{_n(y)}" '
             f'stroke="{colour}"/>'
         )
-        out.append(text(WIDTH - RIGHT - 4, y - 5, label, class_="hline-label", fill=colour, text_anchor="end"))
+        out.append(
+            text(
+                WIDTH - RIGHT - 4,
+                y - 5,
+                label,
+                class_="hline-label",
+                fill=colour,
+                text_anchor="end",
+            )
+        )
     out.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(TOP + height)}" '
         f'y2="{_n(TOP + height)}"/>'
@@ -320,11 +344,17 @@ def heatmap(
     top = TOP + 18
     total_h = top + 7 * cell_h + 44
     highest = max((v for v, _, _, _ in cells.values()), default=0.0) or 1.0
-    out = [
-        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">'
-    ]
+    out = [f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">']
     for hour in range(24):
-        out.append(text(left + (hour + 0.5) * cell_w, top - 6, f"{hour:02d}", class_="tick", text_anchor="middle"))
+        out.append(
+            text(
+                left + (hour + 0.5) * cell_w,
+                top - 6,
+                f"{hour:02d}",
+                class_="tick",
+                text_anchor="middle",
+            )
+        )
     for r, name in enumerate(rows):
         y = top + r * cell_h
         out.append(text(left - 6, y + cell_h / 2 + 4, name, class_="tick", text_anchor="end"))
@@ -399,15 +429,15 @@ def curve_chart(
     def y_of(share: float) -> float:
         return plot_top + height - share / top * height
 
-    out = [
-        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">'
-    ]
+    out = [f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">']
     step = nice_step(top / 5)
-    count = int(math.floor(top / step + 1e-9))
+    count = math.floor(top / step + 1e-9)
     for i in range(count + 1):
         value = i * step
         y = y_of(value)
-        out.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y)}" y2="{_n(y)}"/>')
+        out.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(y)}" y2="{_n(y)}"/>'
+        )
         out.append(text(LEFT - 6, y + 4, fmt_y(value), class_="tick", text_anchor="end"))
     out.append(text(4, 14, y_title, class_="axis-title"))
     span = hi - lo
@@ -417,9 +447,20 @@ def curve_chart(
         if (limit - first) % every:
             continue
         x = x_of(limit)
-        out.append(f'<line class="tick-line" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(plot_top + height)}" y2="{_n(plot_top + height + 5)}"/>')
+        out.append(
+            f'<line class="tick-line" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(plot_top + height)}" '
+            f'y2="{_n(plot_top + height + 5)}"/>'
+        )
         out.append(text(x, plot_top + height + 18, str(limit), class_="tick", text_anchor="middle"))
-    out.append(text(LEFT + PLOT_W / 2, plot_top + height + 36, x_title, class_="axis-title", text_anchor="middle"))
+    out.append(
+        text(
+            LEFT + PLOT_W / 2,
+            plot_top + height + 36,
+            x_title,
+            class_="axis-title",
+            text_anchor="middle",
+        )
+    )
     # Marks, labels staggered so that neighbours do not overlap.
     for i, (limit, label, colour) in enumerate(sorted(marks)):
         x = x_of(limit)
@@ -427,17 +468,31 @@ def curve_chart(
             f'<line class="vline" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(plot_top)}" '
             f'y2="{_n(plot_top + height)}" stroke="{colour}"/>'
         )
-        out.append(text(x + 4, plot_top - 10 + (i % 2) * 14, label, class_="mark-label", fill=colour))
+        out.append(
+            text(x + 4, plot_top - 10 + (i % 2) * 14, label, class_="mark-label", fill=colour)
+        )
     ty = y_of(target)
-    out.append(f'<line class="hline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(ty)}" y2="{_n(ty)}" stroke="{LIMIT_COLOUR}"/>')
-    out.append(text(WIDTH - RIGHT - 4, ty - 5, target_label, class_="hline-label", fill=LIMIT_COLOUR, text_anchor="end"))
+    out.append(
+        f'<line class="hline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(ty)}" y2="{_n(ty)}" '
+        f'stroke="{LIMIT_COLOUR}"/>'
+    )
+    out.append(
+        text(
+            WIDTH - RIGHT - 4,
+            ty - 5,
+            target_label,
+            class_="hline-label",
+            fill=LIMIT_COLOUR,
+            text_anchor="end",
+        )
+    )
     if points:
         line = " ".join(f"{_n(x_of(limit))},{_n(y_of(share))}" for limit, share, _ in points)
         out.append(f'<polyline class="curve" points="{line}"/>')
         for limit, share, tip_text in points:
             out.append(
                 f'<circle class="point" cx="{_n(x_of(limit))}" cy="{_n(y_of(share))}" r="4.5" '
-                f'{tip(tip_text)}/>'
+                f"{tip(tip_text)}/>"
             )
     out.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_n(plot_top + height)}" '
@@ -473,7 +528,10 @@ def timeline(*, chart_id: str, axis: TimeAxis, lanes: Sequence[Lane], more: str)
     ]
     for i, lane in enumerate(lanes):
         y = top + i * lane_h
-        out.append(f'<rect class="lane" x="{LEFT}" y="{_n(y + 15)}" width="{PLOT_W}" height="{lane_h - 17}"/>')
+        out.append(
+            f'<rect class="lane" x="{LEFT}" y="{_n(y + 15)}" width="{PLOT_W}" '
+            f'height="{lane_h - 17}"/>'
+        )
         out.append(text(LEFT, y + 11, lane.label, class_="lane-label"))
         bins: dict[int, list[tuple[float, float, str]]] = {}
         for mark in lane.marks:
@@ -500,7 +558,7 @@ def timeline(*, chart_id: str, axis: TimeAxis, lanes: Sequence[Lane], more: str)
             else:
                 out.append(
                     f'<circle class="mark" cx="{_n(x0)}" cy="{_n(cy)}" r="5" fill="{lane.colour}" '
-                    f'{tip(tip_text)}/>'
+                    f"{tip(tip_text)}/>"
                 )
     out.append(_x_ticks(axis, top + len(lanes) * lane_h))
     out.append("</svg>")
@@ -510,4 +568,5 @@ def timeline(*, chart_id: str, axis: TimeAxis, lanes: Sequence[Lane], more: str)
 def swatch(colour: str, label: str, *, line: bool = False) -> str:
     """A legend entry (HTML)."""
     kind = "swatch line" if line else "swatch"
-    return f'<span class="legend-item"><i class="{kind}" style="--c:{colour}"></i>{escape(label)}</span>'
+    swatch = f'<i class="{kind}" style="--c:{colour}"></i>'
+    return f'<span class="legend-item">{swatch}{escape(label)}</span>'
