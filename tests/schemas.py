@@ -16,6 +16,8 @@ from referencing import Registry, Resource
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "docs" / "schema"
 COMMANDS = ("analyze", "at", "breaches", "check", "generate", "inspect", "peak", "series", "size")
+# Commands that print no JSON document: `ccc report` writes a page drawn from the others'.
+NO_JSON = ("report",)
 
 
 @functools.cache

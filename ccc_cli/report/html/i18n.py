@@ -151,11 +151,13 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "ch_time": ("Concurrent calls over time", "Số cuộc gọi đồng thời theo thời gian"),
     "ch_time_note": (
         "Per {every}: the highest number of calls active at once (black line) and the "
-        "average, stacked by call type (areas); the plan limit as a dashed red line. Drag "
-        "across the chart to zoom in, double-click to zoom out.",
+        "average, stacked by call type (areas); the plan limit as a dashed red line.",
         "Theo từng khoảng {every}: số cuộc gọi đồng thời cao nhất (đường đen) và số trung "
-        "bình, xếp chồng theo loại cuộc gọi (vùng màu); giới hạn gói là đường đỏ nét đứt. "
-        "Kéo chuột trên biểu đồ để phóng to, nhấp đúp để thu nhỏ.",
+        "bình, xếp chồng theo loại cuộc gọi (vùng màu); giới hạn gói là đường đỏ nét đứt.",
+    ),
+    "zoom_hint": (
+        "Drag across the chart to zoom in on a period, double-click to zoom out.",
+        "Kéo chuột trên biểu đồ để phóng to một khoảng thời gian, nhấp đúp để thu nhỏ.",
     ),
     "ch_daily": ("Peak of each day", "Đỉnh của từng ngày"),
     "ch_daily_note": (

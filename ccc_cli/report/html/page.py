@@ -516,11 +516,14 @@ class Page:
         parts.append("</section>")
         return "".join(parts)
 
-    def _figure(self, fig_id: str, title: str, note: str, body: str, legend: str = "") -> str:
+    def _figure(
+        self, fig_id: str, title: str, note: str, body: str, legend: str = "", *, zoom: bool = False
+    ) -> str:
+        hint = f' <span class="screen-only">{escape(self.w("zoom_hint"))}</span>' if zoom else ""
         return (
             f'<figure id="{fig_id}"><h3>{escape(title)}</h3>{body}'
             f"{f'<div class=legend>{legend}</div>' if legend else ''}"
-            f"<figcaption>{escape(note)}</figcaption></figure>"
+            f"<figcaption>{escape(note)}{hint}</figcaption></figure>"
         )
 
     def _time_figure(self, axis: svg.TimeAxis) -> str:
@@ -582,7 +585,7 @@ class Page:
             )
         every = w.every(chart["every"])
         return self._figure(
-            "fig-concurrency", w("ch_time"), w("ch_time_note", every=every), body, legend
+            "fig-concurrency", w("ch_time"), w("ch_time_note", every=every), body, legend, zoom=True
         )
 
     def _daily_figure(self) -> str:
@@ -835,7 +838,12 @@ class Page:
         )
         legend = "".join(svg.swatch(c, t.split("\n")[0], line=True) for _, t, c in vmarks)
         return self._figure(
-            "fig-cps", w("ch_cps"), w("ch_cps_note", every=w.every(chart["every"])), body, legend
+            "fig-cps",
+            w("ch_cps"),
+            w("ch_cps_note", every=w.every(chart["every"])),
+            body,
+            legend,
+            zoom=True,
         )
 
     # --- support ----------------------------------------------------------------

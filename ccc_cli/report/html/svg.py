@@ -341,7 +341,7 @@ def heatmap(
     cell_w = PLOT_W / 24
     cell_h = 26
     left = LEFT
-    top = TOP + 18
+    top = 22
     total_h = top + 7 * cell_h + 44
     highest = max((v for v, _, _, _ in cells.values()), default=0.0) or 1.0
     out = [f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {_n(total_h)}" role="img">']
