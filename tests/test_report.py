@@ -118,6 +118,20 @@ def test_the_heatmap_is_the_hourly_series_over_the_weeks(pages: dict[str, Any]) 
     assert cells[top] == pytest.approx(busiest["mean_erlangs"])
 
 
+def test_the_script_gets_the_words_of_the_page(pages: dict[str, Any]) -> None:
+    for lang in ("en", "vi"):
+        found = re.search(
+            r'<script type="application/json" id="ccc-words">(.*?)</script>', pages[lang]
+        )
+        assert found is not None
+        words = json.loads(found.group(1))
+        assert words["lang"] == lang
+        assert words["months"][10] == "Nov"
+    assert json.loads(
+        re.search(r'id="ccc-words">(.*?)</script>', pages["vi"]).group(1)  # type: ignore[union-attr]
+    )["weekdays"] == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+
+
 def test_the_page_is_self_contained(pages: dict[str, Any]) -> None:
     for html in (pages["en"], pages["vi"]):
         # The one URL is the SVG namespace the script creates elements in (not fetched).

@@ -161,6 +161,8 @@ def test_hover_shows_values_and_drag_zooms_on_time(tab: Tab) -> None:
     )
     assert tip is not None
     assert re.search(r"(highest|cao nhất): \d+", tip), tip
+    # The bucket's day, as the page writes days: "Fri 20 Nov", "T6 20/11".
+    assert re.match(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ Nov |T[2-7] \d\d/11 |CN \d\d/11 ", tip), tip
     before = tab.evaluate(
         "document.querySelector('#chart-concurrency svg.plot').getAttribute('viewBox')"
     )

@@ -423,7 +423,7 @@ _WEEKDAY_SHORT: Final = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
 }
-_MONTHS_EN: Final = (
+MONTHS_EN: Final = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 )  # fmt: skip
 
@@ -485,7 +485,7 @@ class Words:
     def day(self, day: date, *, weekday: bool = True) -> str:
         """``Fri 20 Nov 2026`` (en), ``Thứ Sáu 20/11/2026`` (vi)."""
         if self.lang == "en":
-            text = f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+            text = f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
             return f"{self.weekday(day.weekday(), short=True)} {text}" if weekday else text
         text = f"{day.day:02d}/{day.month:02d}/{day.year}"
         return f"{self.weekday(day.weekday())} {text}" if weekday else text
@@ -493,7 +493,7 @@ class Words:
     def day_short(self, day: date) -> str:
         """An axis label: ``20 Nov`` (en), ``20/11`` (vi)."""
         if self.lang == "en":
-            return f"{day.day} {_MONTHS_EN[day.month - 1]}"
+            return f"{day.day} {MONTHS_EN[day.month - 1]}"
         return f"{day.day:02d}/{day.month:02d}"
 
     def instant(self, at: datetime) -> str:

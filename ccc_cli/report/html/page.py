@@ -26,7 +26,7 @@ from typing import Any, Final
 from ccc_cli import __version__
 from ccc_cli.report.html import svg
 from ccc_cli.report.html.data import ReportDocuments
-from ccc_cli.report.html.i18n import WEEKDAYS, Words
+from ccc_cli.report.html.i18n import MONTHS_EN, WEEKDAYS, Words
 from ccc_cli.schema import CALL_TYPES, INVALID_REASONS
 
 # Rows shown in a table before "... and N more" (the command that lists them all is named).
@@ -255,7 +255,7 @@ class Page:
         )
         words = {
             "lang": w.lang,
-            "months": [w.day_short(date(2026, m, 1))[3:] for m in range(1, 13)],
+            "months": list(MONTHS_EN),
             "weekdays": [w.weekday(i, short=True) for i in range(7)],
             "zoom_reset": w("zoom_reset"),
         }
