@@ -77,10 +77,13 @@ class LoadOptions:
         A strftime format of the date column (``columns["date"]``), whose start, end
         and answer columns then hold times of day; ``None`` detects it.
     window_from, window_to
-        The time window of the analysis (``--from``/``--to``, aware): calls that overlap
-        ``[window_from, window_to)`` are analysed, those begun earlier count while
-        active. A reader may read less (a database query pushes it down with a margin
-        of ``max_duration_s`` before ``window_from``).
+        The time window of the analysis (``--from``/``--to``; naive: a wall time in the
+        zone times are shown in): calls that overlap ``[window_from, window_to)`` are
+        analysed, those begun earlier count while active (see
+        ``ccc_cli.normalize.select``). A reader may read less (a database query pushes
+        it down with a margin of ``max_duration_s`` before ``window_from``).
+    accounts
+        ``--account``: only these accounts' calls are analysed.
     plausible_since, plausible_until
         Start and end times before ``plausible_since`` or from ``plausible_until`` on
         are invalid (``implausible_time``), as are sentinels such as ``0000-00-00`` and
@@ -111,6 +114,7 @@ class LoadOptions:
     plausible_until: datetime = PLAUSIBLE_UNTIL
     window_from: datetime | None = None
     window_to: datetime | None = None
+    accounts: tuple[str, ...] = ()
     table: str | None = None
     query: str | None = None
     password_env: str | None = None
@@ -154,16 +158,14 @@ class LoadOptions:
         for name in ("plausible_since", "plausible_until"):
             if getattr(self, name).tzinfo is None:
                 raise UsageError(f"{name} must be an aware datetime (UTC)")
-        for name in ("window_from", "window_to"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise UsageError(f"{name} must be an aware datetime")
+        ends = (self.window_from, self.window_to)
         if (
-            self.window_from is not None
-            and self.window_to is not None
-            and self.window_from >= self.window_to
+            ends[0] is not None
+            and ends[1] is not None
+            and (ends[0].tzinfo is None) == (ends[1].tzinfo is None)
+            and ends[0] >= ends[1]
         ):
-            raise UsageError("--to must be after --from")
+            raise UsageError("--to must be after --from", hint="the window is [--from, --to)")
         if self.table is not None and self.query is not None:
             raise UsageError("--table and --query exclude each other", hint="pass one of them")
         if self.plausible_since >= self.plausible_until:
@@ -285,6 +287,23 @@ def parse_max_duration(text: str) -> float | None:
             hint="use 0 or none for no limit",
         )
     return None if seconds == 0 else seconds
+
+
+def parse_window_instant(text: str, *, option: str) -> datetime:
+    """``--from``/``--to``: a date or a date and time as the input reader writes them
+    (``2026-11-20``, ``2026-11-20 10:32``, seconds optional, ``T`` or a space, an offset
+    or ``Z``); without an offset it is a wall time in the zone times are shown in."""
+    cleaned = text.strip().replace("Z", "+00:00") if text.strip().endswith("Z") else text.strip()
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise UsageError(
+            f"bad {option} {text!r}",
+            hint="use a date or a date and time, e.g. 2026-11-20 or '2026-11-20 08:00'",
+        ) from None
+    if not 1900 <= value.year <= 2999:
+        raise UsageError(f"bad {option} {text!r}: the year is out of range")
+    return value
 
 
 def parse_plausible(text: str, *, option: str) -> datetime:
