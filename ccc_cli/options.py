@@ -293,7 +293,9 @@ def parse_window_instant(text: str, *, option: str) -> datetime:
     """``--from``/``--to``: a date or a date and time as the input reader writes them
     (``2026-11-20``, ``2026-11-20 10:32``, seconds optional, ``T`` or a space, an offset
     or ``Z``); without an offset it is a wall time in the zone times are shown in."""
-    cleaned = text.strip().replace("Z", "+00:00") if text.strip().endswith("Z") else text.strip()
+    cleaned = text.strip()
+    # Year-first dates with slashes, as exports write them (2026/11/20 10:32).
+    cleaned = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", cleaned)
     try:
         value = datetime.fromisoformat(cleaned)
     except ValueError:
@@ -302,7 +304,10 @@ def parse_window_instant(text: str, *, option: str) -> datetime:
             hint="use a date or a date and time, e.g. 2026-11-20 or '2026-11-20 08:00'",
         ) from None
     if not 1900 <= value.year <= 2999:
-        raise UsageError(f"bad {option} {text!r}: the year is out of range")
+        raise UsageError(
+            f"bad {option} {text!r}: out of range",
+            hint="give a time between the years 1900 and 2999",
+        )
     return value
 
 
@@ -349,6 +354,12 @@ CONFIG_KEYS: Final = (
     "table",
     "query",
     "password-env",
+    "from",
+    "to",
+    "account",
+    # Command options a config file may also hold (the flags win).
+    "limit",
+    "limits",
 )
 
 
@@ -387,6 +398,9 @@ def read_config(path: Path) -> dict[str, Any]:
                 raise InputError(f"bad config file {path}: {key} must be true or false")
         elif name == "otp-from" and isinstance(value, list):
             value = ",".join(str(v) for v in value)
+        elif name == "account" and isinstance(value, list):
+            result[name] = [str(v) for v in value]
+            continue
         elif not isinstance(value, str | int | float):
             raise InputError(f"bad config file {path}: {key} must be a string")
         result[name] = value if isinstance(value, bool) else str(value)

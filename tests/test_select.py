@@ -114,3 +114,48 @@ def test_the_level_inside_the_window_is_the_full_log_level(
     instants = [lo] + [s for s, _ in spans if lo <= s < hi]
     best = max(sum(1 for s, d in spans if s <= t < s + d) for t in instants)
     assert compute_peaks(windowed).total.value == best
+
+
+def replay_oracle(
+    spans: list[tuple[int, int]], lo: int, hi: int, limit: int
+) -> tuple[set[int], int]:
+    """Rejected calls (indexes) and calls judged, replaying [lo, hi): calls begun before
+    lo and still active are admitted already; the others are judged at their start, in
+    time then input order, ends before starts, against the admitted calls active then."""
+    active: list[tuple[int, int]] = []  # (end, index) of admitted calls
+    rejected: set[int] = set()
+    judged = 0
+    for i, (s, e) in enumerate(spans):
+        if s < lo < e:
+            active.append((min(e, hi), i))
+    arrivals = sorted((s, i) for i, (s, _) in enumerate(spans) if lo <= s < hi)
+    for s, i in arrivals:
+        judged += 1
+        active = [(e, j) for e, j in active if e > s]
+        if len(active) >= limit:
+            rejected.add(i)
+        elif spans[i][1] > s:
+            active.append((min(spans[i][1], hi), i))
+    return rejected, judged
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30)), min_size=1, max_size=20),
+    st.integers(0, 50),
+    st.integers(1, 60),
+    st.integers(1, 4),
+)
+def test_the_replay_in_a_window_never_rejects_calls_carried_in(
+    spans: list[tuple[int, int]], lo: int, width: int, limit: int
+) -> None:
+    from ccc_cli.api import replay
+    from ccc_cli.engine.limits import Limits
+
+    hi = lo + width
+    rows = [{"id": f"c{i}", "s": s, "e": s + d} for i, (s, d) in enumerate(spans)]
+    windowed = load_frame(frame(rows), LoadOptions(window_from=at(lo), window_to=at(hi)))
+    result = replay(windowed, Limits(total=limit))
+    expected, judged = replay_oracle([(s, s + d) for s, d in spans], lo, hi, limit)
+    assert set(result.rejected["call_id"].to_list()) == {f"c{i}" for i in expected}
+    assert result.calls == judged

@@ -96,7 +96,7 @@ def check(
     """
     from ccc_cli.report.files import check_output_path
 
-    limits = resolve_limits(limit, limits_file, required=True)
+    limits = resolve_limits(limit, limits_file, required=True, defaults=load_request.defaults)
     if max_rejected is not None and max_reject_rate is not None:
         raise UsageError("--max-rejected and --max-reject-rate cannot be combined")
     taken = claim_stdout(format, {"--rejects": load_request.rejects})

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from ccc_cli.errors import UsageError
 from ccc_cli.normalize.callset import CallSet, RowAccounting
 from ccc_cli.options import LoadOptions
 from ccc_cli.schema import ACCOUNT, END, LEG_GROUP, START, TIME_DTYPE
@@ -75,7 +77,8 @@ def select(callset: CallSet, selection: Selection) -> CallSet:
         # made inside the window).
         keep = keep & ((pl.col("last") > lo) | (pl.col("first") >= lo))
     if selection.accounts:
-        keep = keep & pl.col(ACCOUNT).cast(pl.String).is_in(list(selection.accounts))
+        _check_accounts(callset, selection.accounts)
+        keep = keep & _account_in(selection.accounts)
     chosen = per_call.filter(keep)
     carried = (
         chosen.filter(pl.col("first") < lo)[LEG_GROUP]
@@ -110,6 +113,34 @@ def select(callset: CallSet, selection: Selection) -> CallSet:
     )
 
 
+NO_ACCOUNT: Final = "(none)"
+
+
+def _account_in(accounts: tuple[str, ...]) -> pl.Expr:
+    """The row's account is one of ``accounts`` (``(none)``: rows without one)."""
+    return pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT).is_in(list(accounts))
+
+
+def _check_accounts(callset: CallSet, accounts: tuple[str, ...]) -> None:
+    """An account the data does not hold is a usage error naming the ones it does."""
+    known = sorted(
+        pl.concat([callset.calls.select(ACCOUNT), callset.rejected.select(ACCOUNT)])[ACCOUNT]
+        .cast(pl.String)
+        .fill_null(NO_ACCOUNT)
+        .unique()
+        .to_list()
+    )
+    for account in accounts:
+        if account not in known:
+            shown = ", ".join(known[:20]) + (
+                f", ... ({len(known)} in all)" if len(known) > 20 else ""
+            )
+            raise UsageError(
+                f"unknown account {account!r}",
+                hint=f"known accounts: {shown}" if known else "the data holds no calls",
+            )
+
+
 def _lit(value: datetime | None) -> pl.Expr:
     return pl.lit(value, dtype=TIME_DTYPE)
 
@@ -134,7 +165,7 @@ def _select_rejected(
     if selection.end is not None:
         keep = keep & (pl.col(START).is_null() | (pl.col(START) < hi))
     if selection.accounts:
-        keep = keep & pl.col(ACCOUNT).cast(pl.String).is_in(list(selection.accounts))
+        keep = keep & _account_in(selection.accounts)
     return rejected.filter(keep)
 
 
