@@ -280,7 +280,8 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
         for account, n in sorted(rep.by_account().items(), key=lambda kv: -kv[1]):
             table.add_row(account, f"{n:,}")
         console.print(table)
-    obs = result.observed.rows.filter(pl.col("verdict") == UNEXPECTED).head(SHOWN)
+    unexpected = result.observed.rows.filter(pl.col("verdict") == UNEXPECTED)
+    obs = unexpected.head(SHOWN)
     if obs.height:
         table = Table(
             title="Unexpected REACH_PLAN_LIMIT rows (level below the limit)", title_justify="left"
@@ -297,4 +298,8 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
                 str(row["limit"]),
             )
         console.print(table)
+        if unexpected.height > obs.height:
+            console.print(
+                f"... and {unexpected.height - obs.height:,} more (all of them: --format json)"
+            )
     console.print(accounting_line(callset.accounting), markup=False)
