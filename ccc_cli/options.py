@@ -77,10 +77,13 @@ class LoadOptions:
         A strftime format of the date column (``columns["date"]``), whose start, end
         and answer columns then hold times of day; ``None`` detects it.
     window_from, window_to
-        The time window of the analysis (``--from``/``--to``, aware): calls that overlap
-        ``[window_from, window_to)`` are analysed, those begun earlier count while
-        active. A reader may read less (a database query pushes it down with a margin
-        of ``max_duration_s`` before ``window_from``).
+        The time window of the analysis (``--from``/``--to``; naive: a wall time in the
+        zone times are shown in): calls that overlap ``[window_from, window_to)`` are
+        analysed, those begun earlier count while active (see
+        ``ccc_cli.normalize.select``). A reader may read less (a database query pushes
+        it down with a margin of ``max_duration_s`` before ``window_from``).
+    accounts
+        ``--account``: only these accounts' calls are analysed.
     plausible_since, plausible_until
         Start and end times before ``plausible_since`` or from ``plausible_until`` on
         are invalid (``implausible_time``), as are sentinels such as ``0000-00-00`` and
@@ -111,6 +114,7 @@ class LoadOptions:
     plausible_until: datetime = PLAUSIBLE_UNTIL
     window_from: datetime | None = None
     window_to: datetime | None = None
+    accounts: tuple[str, ...] = ()
     table: str | None = None
     query: str | None = None
     password_env: str | None = None
@@ -154,16 +158,14 @@ class LoadOptions:
         for name in ("plausible_since", "plausible_until"):
             if getattr(self, name).tzinfo is None:
                 raise UsageError(f"{name} must be an aware datetime (UTC)")
-        for name in ("window_from", "window_to"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise UsageError(f"{name} must be an aware datetime")
+        ends = (self.window_from, self.window_to)
         if (
-            self.window_from is not None
-            and self.window_to is not None
-            and self.window_from >= self.window_to
+            ends[0] is not None
+            and ends[1] is not None
+            and (ends[0].tzinfo is None) == (ends[1].tzinfo is None)
+            and ends[0] >= ends[1]
         ):
-            raise UsageError("--to must be after --from")
+            raise UsageError("--to must be after --from", hint="the window is [--from, --to)")
         if self.table is not None and self.query is not None:
             raise UsageError("--table and --query exclude each other", hint="pass one of them")
         if self.plausible_since >= self.plausible_until:
@@ -287,6 +289,28 @@ def parse_max_duration(text: str) -> float | None:
     return None if seconds == 0 else seconds
 
 
+def parse_window_instant(text: str, *, option: str) -> datetime:
+    """``--from``/``--to``: a date or a date and time as the input reader writes them
+    (``2026-11-20``, ``2026-11-20 10:32``, seconds optional, ``T`` or a space, an offset
+    or ``Z``); without an offset it is a wall time in the zone times are shown in."""
+    cleaned = text.strip()
+    # Year-first dates with slashes, as exports write them (2026/11/20 10:32).
+    cleaned = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", cleaned)
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise UsageError(
+            f"bad {option} {text!r}",
+            hint="use a date or a date and time, e.g. 2026-11-20 or '2026-11-20 08:00'",
+        ) from None
+    if not 1900 <= value.year <= 2999:
+        raise UsageError(
+            f"bad {option} {text!r}: out of range",
+            hint="give a time between the years 1900 and 2999",
+        )
+    return value
+
+
 def parse_plausible(text: str, *, option: str) -> datetime:
     """``--plausible-since``/``--plausible-until``: an ISO date or date-time (UTC unless
     it carries an offset)."""
@@ -330,6 +354,12 @@ CONFIG_KEYS: Final = (
     "table",
     "query",
     "password-env",
+    "from",
+    "to",
+    "account",
+    # Command options a config file may also hold (the flags win).
+    "limit",
+    "limits",
 )
 
 
@@ -368,6 +398,9 @@ def read_config(path: Path) -> dict[str, Any]:
                 raise InputError(f"bad config file {path}: {key} must be true or false")
         elif name == "otp-from" and isinstance(value, list):
             value = ",".join(str(v) for v in value)
+        elif name == "account" and isinstance(value, list):
+            result[name] = [str(v) for v in value]
+            continue
         elif not isinstance(value, str | int | float):
             raise InputError(f"bad config file {path}: {key} must be a string")
         result[name] = value if isinstance(value, bool) else str(value)

@@ -104,6 +104,9 @@ DUPLICATES: Final = "duplicates"
 MERGED_LEGS: Final = "merged_legs"
 PLAN_LIMIT_REJECTED: Final = "plan_limit_rejected"
 INVALID: Final = "invalid"
+# With --from/--to or --account: the rows of calls (and the REACH_PLAN_LIMIT rows) left
+# out; then read is the sum of the five buckets and this one.
+NOT_SELECTED: Final = "not_selected"
 BUCKETS: Final[tuple[str, ...]] = (USED, DUPLICATES, MERGED_LEGS, PLAN_LIMIT_REJECTED, INVALID)
 
 # Reasons a row is invalid, in the order they are checked.

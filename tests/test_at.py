@@ -497,8 +497,13 @@ def test_cli_json_equals_library(runner: CliRunner, example: Path, callset: Call
         "total_mean": 3.0,
         "total_starts": 1,
     }
+    # Level 7 at its start on a plan of 8: the platform had room, so the rejection is
+    # unexpected (a support case worth escalating).
     assert doc["observed_rejections"] == {
         "count": 1,
+        "justified": 0,
+        "unexpected": 1,
+        "no_limit": 0,
         "rows": [
             {
                 "call_id": "rej-1",
@@ -506,6 +511,8 @@ def test_cli_json_equals_library(runner: CliRunner, example: Path, callset: Call
                 "call_type": "otp",
                 "account": "acc-2",
                 "level": 7,
+                "limit": 8,
+                "verdict": "unexpected",
             }
         ],
     }
@@ -551,3 +558,25 @@ def test_cli_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     r = runner.invoke(app, ["at", str(tmp_path / "missing.csv"), "--time", T])
     assert r.exit_code == ExitCode.BAD_INPUT, r.output
     assert "not found" in r.stderr
+
+
+def test_cli_time_outside_the_data_is_bad_input(runner: CliRunner, example: Path) -> None:
+    # A year after the log ends: "0 calls, room for 8 more" would be a wrong answer.
+    r = runner.invoke(app, ["at", str(example), "--time", "2027-11-20 10:32", "--tz", TZ])
+    assert r.exit_code == 3, r.output
+    assert r.stderr.startswith("ccc: error: --time 2027-11-20 10:32:00 is outside the data")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-20 10:32:05",
+        "2026-11-20T10:32:05+07",
+        "2026/11/20 10:32:05",
+        "2026-11-20T03:32:05Z",
+    ],
+)
+def test_cli_time_as_the_reader_reads_times(runner: CliRunner, example: Path, text: str) -> None:
+    r = runner.invoke(app, ["at", str(example), "--time", text, "--tz", TZ, "-f", "json", "-q"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["at"] == "2026-11-20T10:32:05+07:00"

@@ -166,8 +166,8 @@ def test_size_options_change_the_answer(runner: CliRunner, example: Path) -> Non
     doc = _json(runner, str(example), "--max-reject-rate", "0.3", "--headroom", "0")
     assert doc["recommendation"]["limit"] == 3  # type: ignore[index]
     assert doc["recommendation"]["with_headroom"] == 3  # type: ignore[index]
-    # --from sets the curve's lowest limit and stops the search lower.
-    doc = _json(runner, str(example), "--from", "1")
+    # --lowest-limit sets the curve's lowest limit and stops the search lower.
+    doc = _json(runner, str(example), "--lowest-limit", "1")
     assert [p["limit"] for p in doc["curve"]] == [1, 2, 3, 4]  # type: ignore[attr-defined]
     # At 1 only a is admitted: b, c and d are rejected.
     assert doc["curve"][0]["rejected_calls"] == 3  # type: ignore[index]
@@ -229,7 +229,7 @@ def test_size_curve_out_and_plot(runner: CliRunner, example: Path, tmp_path: Pat
         ["--max-reject-rate", "1.5"],
         ["--headroom", "-0.1"],
         ["--current", "0"],
-        ["--from", "0"],
+        ["--lowest-limit", "0"],
         ["--curve-out", "curve.txt"],
         ["--by", "type"],
     ],

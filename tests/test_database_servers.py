@@ -417,8 +417,10 @@ def _json(result: Any) -> dict[str, Any]:
 
 def _same_answers(db: dict[str, Any], file: dict[str, Any], db_label: str, file_label: str) -> None:
     """Equal documents, once the input's name is the same in both."""
-    assert db["files"] == [db_label]
-    assert file["files"] == [file_label]
+    assert [f["path"] for f in db["files"]] == [db_label]
+    assert [f["path"] for f in file["files"]] == [file_label]
+    # The two inputs have their own format names; the rows read from each must agree.
+    assert [f["rows_read"] for f in db["files"]] == [f["rows_read"] for f in file["files"]]
     text = json.dumps({k: v for k, v in db.items() if k != "files"}).replace(db_label, "INPUT")
     expected = json.dumps({k: v for k, v in file.items() if k != "files"})
     assert json.loads(text) == json.loads(expected.replace(file_label, "INPUT"))
@@ -478,14 +480,14 @@ def test_inspect_shows_the_preset_typed_columns_and_the_sql(
     (report,) = doc["files"]
     assert report["path"] == _masked(freeswitch)
     assert report["format"] == "PostgreSQL table cdr_freeswitch"
-    assert report["preset"]["name"] == "freeswitch_db"
-    assert report["columns"]["start"]["encoding"] == "typed datetime (with zone)"
+    assert report["preset_match"]["name"] == "freeswitch_db"
+    assert report["fields"]["start"]["encoding"] == "typed datetime (with zone)"
     # Only the columns the preset reads are selected; uuid is read as its text.
     query = report["query"]
     assert query.startswith('SELECT "start_stamp"') or '"start_stamp"' in query
     assert 'CAST("uuid" AS text) AS "uuid"' in query
     assert "read_codec" not in query and "WHERE" not in query
-    assert report["rows"] == 6
+    assert report["rows_read"] == 6
     table = _run(runner, ["inspect", freeswitch.uri, "--table", "cdr_freeswitch"])
     assert table.exit_code == 0, table.output
     assert f"  query: {query}" in table.stdout
@@ -495,7 +497,7 @@ def test_query_instead_of_a_table(asterisk: Server, runner: CliRunner) -> None:
     sql = "SELECT * FROM cdr WHERE disposition = 'ANSWERED';"
     doc = _json(_run(runner, ["inspect", asterisk.uri, "--query", sql, "--format", "json"]))
     (report,) = doc["files"]
-    assert report["rows"] == 3
+    assert report["rows_read"] == 3
     assert "(SELECT * FROM cdr WHERE disposition = 'ANSWERED') AS ccc_query" in report["query"]
     assert report["format"].endswith("query (--query)")
 
@@ -581,9 +583,12 @@ def test_epoch_start_column_gets_an_epoch_condition(postgres: Server) -> None:
     high = int(until.timestamp() * 1000)
     assert report.query.endswith(f'WHERE "start_time" >= {low} AND "start_time" < {high}')
     assert report.rows == 26  # 2026-11-18 12:00 .. 2026-11-19 13:00, hourly
+    # In the window: the calls of 12:00 and 13:00 (c36 and c37); the rows fetched for
+    # the margin before it are read and left out (not_selected).
+    assert (db.accounting.used, db.accounting.not_selected) == (2, 24)
     first = db.calls.sort("start").row(0, named=True)
-    assert first["start"] == datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
-    assert first["end"] - first["start"] == timedelta(seconds=72)
+    assert first["start"] == since
+    assert first["end"] - first["start"] == timedelta(seconds=96)
 
 
 def test_mysql_zero_dates_read_as_empty(mariadb: Server) -> None:
@@ -678,7 +683,7 @@ def test_no_password_in_any_output(asterisk: Server, runner: CliRunner, tmp_path
         assert quote(asterisk.password, safe="") not in everything, args
         if r.exit_code == 0 and "json" in args and args[0] in ("peak", "inspect", "series"):
             (shown,) = json.loads(r.stdout)["files"]
-            assert (shown if args[0] != "inspect" else shown["path"]) == _masked(asterisk)
+            assert shown["path"] == _masked(asterisk)
     assert asterisk.password not in rejects.read_text()
 
 

@@ -12,6 +12,8 @@ from ccc_cli.cli.input_options import LoadRequest, with_load_options
 from ccc_cli.cli.loading import load
 from ccc_cli.cli.output import claim_stdout, print_json
 from ccc_cli.cli.shared_options import (
+    ByKey,
+    ByOption,
     DebugOption,
     FormatOption,
     LimitOption,
@@ -29,6 +31,7 @@ def analyze(
     load_request: LoadRequest,
     limit: LimitOption = None,
     limits_file: LimitsFileOption = None,
+    by: ByOption = None,
     every: Annotated[
         str | None,
         typer.Option(
@@ -57,13 +60,13 @@ def analyze(
     from ccc_cli.report.common import stdout_console
     from ccc_cli.report.plot import plot_series, series_plot_title
 
-    limits = resolve_limits(limit, limits_file, required=False)
+    limits = resolve_limits(limit, limits_file, required=False, defaults=load_request.defaults)
     width = None if every is None else parse_every(every)
     if plot is not None:
         check_plot_option(plot)
     taken = claim_stdout(format, {"--rejects": load_request.rejects})
     callset = load(load_request)
-    result = run(callset, limits=limits, every=width)
+    result = run(callset, limits=limits, every=width, by_account=by is ByKey.account)
     if plot is not None:
         plot_series(plot, result.chart, title=series_plot_title(result.chart), limit=limit)
         load_request.outputs.confirm(plot)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,7 +16,10 @@ from ccc_cli.cli.shared_options import (
     TableOutputFormat,
     parse_instant,
 )
-from ccc_cli.errors import UsageError
+from ccc_cli.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from ccc_cli.normalize.callset import CallSet
 
 
 def parse_window(text: str) -> int:
@@ -29,6 +33,26 @@ def parse_window(text: str) -> int:
             f"bad --window value {text!r}", hint="give whole seconds from 1s to 24h, e.g. 90s, 10m"
         )
     return int(seconds)
+
+
+def _check_in_span(callset: CallSet, when: datetime) -> None:
+    """An instant outside the data is bad input: "0 calls: room for 20 more" a year
+    after the log ends would be a confident wrong answer."""
+    from ccc_cli.report.timefmt import human
+
+    calls = callset.calls
+    if calls.height == 0:
+        raise InputError("no calls to look at", hint="check the input (ccc inspect)")
+    first, last = calls["start"].min(), calls["end"].max()
+    assert isinstance(first, datetime) and isinstance(last, datetime)
+    if first <= when <= last:
+        return
+    tz = callset.tz
+    raise InputError(
+        f"--time {human(when, tz)} is outside the data, which runs from {human(first, tz)} "
+        f"to {human(last, tz)} {tz}",
+        hint="give a time inside that span (with --tz, or an offset)",
+    )
 
 
 @with_load_options
@@ -58,14 +82,6 @@ def at(
             help="The plan's concurrent-call limit: would a call at --time have been rejected?",
         ),
     ] = None,
-    account: Annotated[
-        str | None,
-        typer.Option(
-            "--account",
-            help="Only this account's calls ('(none)': rows without an account).",
-            show_default=False,
-        ),
-    ] = None,
     format: TableFormatOption = TableOutputFormat.table,
     debug: DebugOption = False,
 ) -> None:
@@ -87,8 +103,13 @@ def at(
     parse_instant(instant, load_request.options.tz or "UTC", option="--time")
     window_s = parse_window(window)
     taken = claim_stdout(format, {"--rejects": load_request.rejects})
+    accounts = load_request.options.accounts
+    if len(accounts) > 1:
+        raise UsageError("ccc at looks at one account at a time", hint="give --account once")
     callset = load(load_request)
     when = parse_instant(instant, callset.tz, option="--time")
+    _check_in_span(callset, when)
+    account = accounts[0] if accounts else None
     result = snapshot(callset, at=when, window_s=window_s, limit=limit, account=account)
     if format == "json":
         print_json(snapshot_document(result, callset))

@@ -61,7 +61,7 @@ def breaches(
     from ccc_cli.report.common import stdout_console
     from ccc_cli.report.files import check_table_path
 
-    limits = resolve_limits(limit, limits_file, required=True)
+    limits = resolve_limits(limit, limits_file, required=True, defaults=load_request.defaults)
     taken = claim_stdout(
         format, {"--rejected-out": rejected_out, "--rejects": load_request.rejects}
     )

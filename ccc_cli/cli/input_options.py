@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -24,6 +24,7 @@ from ccc_cli.options import (
     parse_max_duration,
     parse_plausible,
     parse_type_map,
+    parse_window_instant,
     read_config,
 )
 
@@ -45,6 +46,8 @@ class LoadRequest:
     strict: bool
     quiet: bool
     raw_csv: bool = False
+    # Command options a --config file gives (limit, limits): a flag wins over them.
+    defaults: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def outputs(self) -> Outputs:
@@ -183,6 +186,29 @@ INPUT_OPTIONS: tuple[InputOption, ...] = (
         "strftime format of the --date-col values, e.g. '%y%m%d' (default: detected).",
         TIME_PANEL,
         metavar="FMT",
+    ),
+    InputOption(
+        "window_from",
+        ("--from",),
+        "Look from this instant (a date, or date and time; in --tz, or the zone times are "
+        "shown in, unless it has an offset); calls begun earlier count while active.",
+        TIME_PANEL,
+        metavar="TIME",
+    ),
+    InputOption(
+        "window_to",
+        ("--to",),
+        "Look up to this instant, excluded (as --from).",
+        TIME_PANEL,
+        metavar="TIME",
+    ),
+    InputOption(
+        "accounts",
+        ("--account",),
+        "Only this account's calls (repeatable; '(none)': calls without an account).",
+        COLUMNS_PANEL,
+        kind="list",
+        metavar="ACCOUNT",
     ),
     InputOption(
         "link_forwards",
@@ -328,6 +354,26 @@ def _parameter(option: InputOption) -> inspect.Parameter:
     )
 
 
+# Config keys (flag names) whose parameter is named otherwise.
+_CONFIG_NAMES = {"from": "window_from", "to": "window_to", "account": "accounts"}
+# Config keys that are command options, not input options (see LoadRequest.defaults).
+_COMMAND_KEYS = frozenset({"limit", "limits"})
+
+
+def _config(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``--config`` file's input options (flag name -> value)."""
+    if values.get("config") is None:
+        return {}
+    return {k: v for k, v in read_config(values["config"]).items() if k not in _COMMAND_KEYS}
+
+
+def _command_defaults(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``--config`` file's command options (``limit``, ``limits``)."""
+    if values.get("config") is None:
+        return {}
+    return {k: v for k, v in read_config(values["config"]).items() if k in _COMMAND_KEYS}
+
+
 def build_load_options(values: dict[str, Any]) -> LoadOptions:
     """Merge flags over a ``--config`` file into :class:`LoadOptions`."""
     for option in INPUT_OPTIONS:
@@ -335,9 +381,7 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
             # An empty value is a mistake (an unset shell variable), not "use the default".
             flag = option.flags[0]
             raise UsageError(f"empty {flag} value", hint=f"give a value, or leave {flag} out")
-    config: dict[str, Any] = {}
-    if values.get("config") is not None:
-        config = {k.replace("-", "_"): v for k, v in read_config(values["config"]).items()}
+    config = {_CONFIG_NAMES.get(k, k.replace("-", "_")): v for k, v in _config(values).items()}
     merged = {**config, **{k: v for k, v in values.items() if v is not None and v is not False}}
     columns = {field: merged[flag] for flag, field in COLUMN_FLAGS.items() if merged.get(flag)}
     kwargs: dict[str, Any] = {"columns": columns}
@@ -349,6 +393,13 @@ def build_load_options(values: dict[str, Any]) -> LoadOptions:
         kwargs["duration_unit"] = str(merged["duration_unit"]).lower()
     if merged.get("time_format"):
         kwargs["time_format"] = merged["time_format"]
+    for name, flag in (("window_from", "--from"), ("window_to", "--to")):
+        if merged.get(name):
+            kwargs[name] = parse_window_instant(str(merged[name]), option=flag)
+    if merged.get("accounts"):
+        raw = merged["accounts"]
+        items = raw if isinstance(raw, list | tuple) else [raw]
+        kwargs["accounts"] = tuple(str(v) for v in items)
     if merged.get("link_forwards"):
         kwargs["link_forwards"] = str(merged["link_forwards"]).strip().lower()
     if merged.get("otp_from"):
@@ -406,6 +457,7 @@ def with_load_options(fn: F) -> F:
                 strict=values.pop("strict"),
                 quiet=values.pop("quiet"),
                 raw_csv=values.pop("raw_csv"),
+                defaults=_command_defaults(values),
                 options=build_load_options(values),
             )
             return fn(load_request=request, **kwargs)

@@ -19,9 +19,7 @@ from ccc_cli.cli.shared_options import (
     TableFormatOption,
     TableOutputFormat,
     check_plot_option,
-    parse_instant,
 )
-from ccc_cli.errors import UsageError
 
 
 @with_load_options
@@ -31,20 +29,6 @@ def series(
         str,
         typer.Option("--every", help="Bucket width dividing a day: 1s .. 1d (30s, 5m, 1h, ...)."),
     ] = "1m",
-    start: Annotated[
-        str | None,
-        typer.Option(
-            "--from", help="First instant (ISO; in --tz without an offset).", show_default=False
-        ),
-    ] = None,
-    end: Annotated[
-        str | None,
-        typer.Option(
-            "--to",
-            help="End instant, excluded (ISO; in --tz without an offset).",
-            show_default=False,
-        ),
-    ] = None,
     by: ByOption = None,
     limit: LimitOption = None,
     output: Annotated[
@@ -76,11 +60,6 @@ def series(
     from ccc_cli.report.series import render_series, series_document, series_frame
 
     width = parse_every(every)
-    tz = load_request.options.tz or "UTC"
-    since = None if start is None else parse_instant(start, tz, option="--from")
-    until = None if end is None else parse_instant(end, tz, option="--to")
-    if since is not None and until is not None and until <= since:
-        raise UsageError("--to must be after --from")
     taken = claim_stdout(format, {"--output": output, "--rejects": load_request.rejects})
     if output is not None:
         check_table_path(output, option="--output")
@@ -89,10 +68,10 @@ def series(
     outputs = load_request.outputs
 
     callset = load(load_request)
-    if callset.tz != tz:
-        # A preset's zone (no --tz given): --from/--to are wall times in it.
-        since = None if start is None else parse_instant(start, callset.tz, option="--from")
-        until = None if end is None else parse_instant(end, callset.tz, option="--to")
+    # With --from/--to the buckets cover the whole window, quiet ends included.
+    chosen = callset.selection
+    since = chosen.start if chosen is not None else None
+    until = chosen.end if chosen is not None else None
     result = compute_series(
         callset, every=width, by_account=by is ByKey.account, start=since, end=until
     )

@@ -4,6 +4,7 @@ instants."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -92,10 +93,19 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2999
 
 
-def resolve_limits(limit: int | None, limits_file: Path | None, *, required: bool) -> Any:
-    """``--limit N`` or ``--limits FILE`` as :class:`~ccc_cli.engine.limits.Limits`."""
+def resolve_limits(
+    limit: int | None,
+    limits_file: Path | None,
+    *,
+    required: bool,
+    defaults: Mapping[str, Any] | None = None,
+) -> Any:
+    """``--limit N`` or ``--limits FILE`` as :class:`~ccc_cli.engine.limits.Limits`;
+    without either, a ``--config`` file's ``limit`` or ``limits`` (``defaults``)."""
     from ccc_cli.engine.limits import Limits, read_limits
 
+    if limit is None and limits_file is None and defaults:
+        limit, limits_file = _limits_from_config(defaults)
     if limit is not None and limits_file is not None:
         raise UsageError("--limit and --limits cannot be combined", hint="give one or the other")
     if limits_file is not None:
@@ -107,19 +117,30 @@ def resolve_limits(limit: int | None, limits_file: Path | None, *, required: boo
     return None
 
 
+def _limits_from_config(defaults: Mapping[str, Any]) -> tuple[int | None, Path | None]:
+    limit = defaults.get("limit")
+    limits = defaults.get("limits")
+    if limit is not None:
+        try:
+            value = int(str(limit))
+        except ValueError:
+            raise UsageError(
+                f"bad limit {limit!r} in the config file", hint="a whole number"
+            ) from None
+        if value < 1:
+            raise UsageError(f"bad limit {limit!r} in the config file", hint="1 or more")
+        limit = value
+    return limit, (Path(str(limits)) if limits is not None else None)
+
+
 def parse_instant(text: str, tz: str, *, option: str) -> Any:
     """``--from``/``--to``/``--time``: an ISO date or date-time; without an offset, in
     ``tz``."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"bad {option} {text!r}",
-            hint="use an ISO date or time, e.g. 2026-11-20 or 2026-11-20T08:00",
-        ) from None
+    from ccc_cli.options import parse_window_instant
+
+    value = parse_window_instant(text, option=option)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         # Far from any CDR, and near datetime's limits a window around it overflows.
         raise UsageError(

@@ -56,7 +56,7 @@ def size(
     curve_from: Annotated[
         int | None,
         typer.Option(
-            "--from",
+            "--lowest-limit",
             min=1,
             help="Lowest limit of the curve (default: the median daily peak, lower while "
             "it still meets the target).",

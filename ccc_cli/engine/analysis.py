@@ -44,17 +44,26 @@ class Analysis:
 
 
 def analyze(
-    callset: CallSet, *, limits: Limits | None = None, every: Every | None = None
+    callset: CallSet,
+    *,
+    limits: Limits | None = None,
+    every: Every | None = None,
+    by_account: bool = False,
 ) -> Analysis:
     """Compute the figures of ``ccc analyze`` (``every``: the chart's bucket width,
-    chosen from the time span when None). Without ``limits``, a sizing hint: the plan
-    ``ccc size`` would recommend with its default target and headroom."""
+    chosen from the time span when None; ``by_account``: the peaks of each account too).
+    Without ``limits``, a sizing hint: the plan ``ccc size`` would recommend with its
+    default target and headroom."""
     # One sort of the events serves every figure.
     events = build_events(callset, by_account=False)
     days = daily_peaks(callset, events=events)
     busiest = max(days, key=lambda d: (d.value, -d.day.toordinal()), default=None)
     return Analysis(
-        peaks=compute_peaks(callset, events=events),
+        peaks=(
+            compute_peaks(callset, by_account=True)
+            if by_account
+            else compute_peaks(callset, events=events)
+        ),
         cps=compute_cps(callset),
         days=days,
         percentiles=peak_percentiles(days),

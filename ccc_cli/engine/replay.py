@@ -39,6 +39,7 @@ BoolArray = npt.NDArray[np.bool_]
 _CALL: Final = "call"
 _ORDER: Final = "order"
 _GROUP: Final = "group"
+CARRIED: Final = "carried"
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,16 @@ def call_table(callset: CallSet) -> pl.DataFrame:
         CALL_TYPE,
         pl.col(ACCOUNT).cast(pl.String).fill_null(NO_ACCOUNT).alias(ACCOUNT),
         pl.col(START).dt.epoch("us").alias(START),
+        carried_in(callset).alias(CARRIED),
     )
+
+
+def carried_in(callset: CallSet) -> pl.Expr:
+    """Whether a row's call began before the --from of the selection: the platform had
+    admitted it already, so the replay takes it as it was and never judges it."""
+    if callset.carried is None or callset.carried.len() == 0:
+        return pl.lit(False)
+    return pl.col(LEG_GROUP).is_in(callset.carried.implode())
 
 
 def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) -> pl.DataFrame:
@@ -124,6 +134,7 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
             pl.col(END).dt.epoch("us").alias("end"),
             pl.col(START).dt.epoch("us").alias("first"),
             pl.col(END).dt.epoch("us").alias("call_end"),
+            carried_in(callset).alias(CARRIED),
             *account,
         )
     )
@@ -137,7 +148,7 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
             ACCOUNT,
         )
         firsts = calls.filter(pl.col(_CALL) < callset.linked_groups).select(
-            _CALL, _ORDER, *([ACCOUNT] if by_account else [])
+            _CALL, _ORDER, CARRIED, *([ACCOUNT] if by_account else [])
         )
         merged = (
             merge_legs(legs)
@@ -157,7 +168,9 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
             .join(firsts, on=_CALL, how="left")
         )
         intervals = pl.concat([intervals, merged.select(intervals.columns)])
-    arrival = pl.col("start") == pl.col("first")
+    # A carried-in call (begun before --from) is not an arrival: it occupies capacity
+    # from the window's start as the admitted call it was.
+    arrival = (pl.col("start") == pl.col("first")) & ~pl.col(CARRIED)
     occupies = pl.col("end") > pl.col("start")
     # Every call arrives once, at its first start (even a zero-length one); every
     # non-empty interval occupies capacity from its start to its end. The packed key
@@ -165,7 +178,8 @@ def replay_events(callset: CallSet, calls: pl.DataFrame, *, by_account: bool) ->
     # arriving at the same instant.
     starts = intervals.filter(arrival | occupies).select(
         (pl.col("start") * 2 + 1).alias("key"),
-        _ORDER,
+        # Carried-in calls are in place before anything arrives at the window's start.
+        pl.when(pl.col(CARRIED)).then(-1).otherwise(pl.col(_ORDER)).alias(_ORDER),
         arrival.alias("arrival"),
         occupies.cast(pl.Int32).alias("delta"),
         _CALL,
@@ -323,7 +337,7 @@ def replay(callset: CallSet, limits: Limits) -> ReplayResult:
         episodes += int(outcome.episodes[0])
         stepped += outcome.stepped
     return ReplayResult(
-        calls=calls.height,
+        calls=calls.filter(~pl.col(CARRIED)).height,
         rejected=_rejected_rows(events, calls, hits, levels, applied),
         episodes=episodes,
         sequential_events=stepped,
@@ -389,10 +403,9 @@ class Replayer:
         self._bounds = {name: (lo, hi) for name, lo, hi in _group_bounds(self._events[_GROUP])}
         self._blocks: dict[str, _Block] = {}
         self._instants: dict[str, tuple[IntArray, IntArray]] = {}
+        arriving = self.calls.filter(~pl.col(CARRIED))
         counts = (
-            self.calls.group_by(ACCOUNT).len().iter_rows()
-            if by_account
-            else [("", self.calls.height)]
+            arriving.group_by(ACCOUNT).len().iter_rows() if by_account else [("", arriving.height)]
         )
         self.call_counts: dict[str, int] = {str(a): int(n) for a, n in counts}
         # The last end of any leg, zero-length ones too (they end a day span as well).

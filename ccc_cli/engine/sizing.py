@@ -499,7 +499,7 @@ def size_plan(
     if current is not None and current < 1:
         raise UsageError("--current must be a positive whole number")
     if curve_from is not None and curve_from < 1:
-        raise UsageError("--from must be a positive whole number")
+        raise UsageError("--lowest-limit must be a positive whole number")
     tz = callset.tz
     replayer = Replayer(callset, by_account=False)
     t, level = replayer.instants("")

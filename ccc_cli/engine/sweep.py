@@ -245,10 +245,13 @@ def build_events(callset: CallSet, *, by_account: bool) -> tuple[pl.DataFrame, l
 
 def call_starts(callset: CallSet) -> pl.DataFrame:
     """One row per call: ``start`` (Int64 microseconds, its first leg's start),
-    ``call_type`` and ``account`` (zero-length calls included: they are attempts too)."""
+    ``call_type`` and ``account`` (zero-length calls included: they are attempts too).
+    Calls carried into a ``--from`` window started before it: they are not starts."""
     calls = callset.calls.select(
         LEG_GROUP, pl.col(START).dt.epoch("us").alias(START), CALL_TYPE, ACCOUNT
     )
+    if callset.carried is not None and callset.carried.len():
+        calls = calls.filter(~pl.col(LEG_GROUP).is_in(callset.carried.implode()))
     if callset.linked_groups == 0:
         return calls.drop(LEG_GROUP)
     multi = pl.col(LEG_GROUP) < callset.linked_groups

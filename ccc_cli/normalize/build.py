@@ -31,6 +31,7 @@ from ccc_cli.normalize.parse import (
     FilePlan,
     plan_file,
 )
+from ccc_cli.normalize.select import select, selection_of
 from ccc_cli.options import LoadOptions
 from ccc_cli.schema import (
     ACCOUNT,
@@ -98,7 +99,7 @@ def build_callset(
         reports.append(report)
         sink.file_done(scan.source.label, scan.source.size, report.rows)
     sink.stage("building the call table")
-    return _finalize(
+    callset = _finalize(
         pl.concat(valids, how="vertical"),
         pl.concat(rejecteds, how="vertical"),
         pl.concat(invalids, how="vertical"),
@@ -107,6 +108,7 @@ def build_callset(
         file_dtype,
         notes,
     )
+    return select(callset, selection_of(options, callset.tz))
 
 
 def _read_file(

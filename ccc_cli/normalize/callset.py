@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -26,10 +26,14 @@ from ccc_cli.normalize.detect import PresetMatch
 from ccc_cli.normalize.mapping import ColumnMapping
 from ccc_cli.normalize.times import TimeEncoding
 from ccc_cli.options import LoadOptions
+
+if TYPE_CHECKING:
+    from ccc_cli.normalize.select import Selection
 from ccc_cli.schema import (
     DUPLICATES,
     INVALID,
     MERGED_LEGS,
+    NOT_SELECTED,
     PLAN_LIMIT_REJECTED,
     REASON,
     SOURCE_FILE,
@@ -49,9 +53,11 @@ class RowAccounting:
     plan_limit_rejected: int
     invalid: int
     invalid_reasons: Mapping[str, int]
+    # Rows of calls outside --from/--to or --account (None: no selection was made).
+    not_selected: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        doc = {
             "read": self.read,
             USED: self.used,
             DUPLICATES: self.duplicates,
@@ -60,6 +66,9 @@ class RowAccounting:
             INVALID: self.invalid,
             "invalid_reasons": dict(self.invalid_reasons),
         }
+        if self.not_selected is not None:
+            doc[NOT_SELECTED] = self.not_selected
+        return doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,10 @@ class CallSet:
     # Forward legs joined to their inbound call and those that matched none (None: no
     # forward rule applied; see ccc_cli.normalize.forwards).
     forwards: tuple[int, int] | None = None
+    # The --from/--to/--account selection, and the leg groups of the calls it carries in
+    # (begun before --from: admitted already; see ccc_cli.normalize.select).
+    selection: Selection | None = None
+    carried: pl.Series | None = None
 
     def first_invalid_message(self) -> str | None:
         """One line naming the first invalid row (file, row, column, reason, value)."""

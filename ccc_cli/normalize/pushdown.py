@@ -16,6 +16,7 @@ import polars as pl
 from ccc_cli.load.reader import scan_database
 from ccc_cli.normalize.detect import AppliedPreset, apply_preset
 from ccc_cli.normalize.mapping import resolve_columns
+from ccc_cli.normalize.select import resolve_instant
 from ccc_cli.normalize.times import epoch_unit_for
 from ccc_cli.options import LoadOptions
 from ccc_cli.schema import FIELD_DURATION, FIELD_END, FIELD_START
@@ -73,13 +74,14 @@ def open_database_source(source: Source, options: LoadOptions) -> tuple[Scan, Ap
             return None
         return epoch_unit_for(sample) if sample.len() else None
 
+    tz = options.tz or applied.tz or "UTC"
     database.push_window(
         start=start,
         derived_end=derived_end,
-        window_from=options.window_from,
-        window_to=options.window_to,
+        window_from=resolve_instant(options.window_from, tz),
+        window_to=resolve_instant(options.window_to, tz),
         margin_s=options.max_duration_s,
-        tz=options.tz or applied.tz or "UTC",
+        tz=tz,
         epoch_unit=epoch_unit,
     )
     if database.window_note:

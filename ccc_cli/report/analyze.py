@@ -95,6 +95,11 @@ def analysis_document(
     doc = inputs_document(callset, "analyze")
     doc["notes"] += list(notes)
     doc |= peak_figures(peaks.total, peaks.mix, peaks.by_type, tz)
+    if peaks.by_account is not None:
+        doc["by_account"] = {
+            name: peak_figures(ps.total, ps.mix, ps.by_type, tz)
+            for name, ps in peaks.by_account.items()
+        }
     doc["cps"] = _cps(result.cps.windows, tz)
     doc["cps_by_type"] = {
         t: _cps({w: result.cps.by_type[w][t] for w in CPS_WINDOWS_S}, tz)
@@ -184,6 +189,14 @@ def render_analysis(console: Console, result: Analysis, callset: CallSet) -> Non
         console.print(
             "peak: " + mix_sentence(peaks.total.value, human(peaks.total.at, tz), peaks.mix, tz)
         )
+    if peaks.by_account is not None:
+        accounts = Table(title=f"Peak by account (times in {tz})", title_justify="left")
+        for name in ("account", "peak", "at", "mix"):
+            accounts.add_column(name, justify="right" if name == "peak" else "left")
+        for name, ps in sorted(peaks.by_account.items(), key=lambda kv: -kv[1].total.value):
+            mix = ", ".join(f"{n} {t}" for t, n in ps.mix.items() if n)
+            accounts.add_row(name, str(ps.total.value), human(ps.total.at, tz), mix or "-")
+        console.print(accounts)
 
     lines = []
     p = result.percentiles

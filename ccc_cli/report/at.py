@@ -36,12 +36,35 @@ def snapshot_document(snap: Snapshot, callset: CallSet) -> dict[str, Any]:
         "would_reject": snap.would_reject,
         "active_calls": records(snap.calls, tz),
         "around": {"every": "1m", "buckets": records(snap.around, tz)},
-        "observed_rejections": {
-            "count": snap.observed_rejections.height,
-            "rows": records(snap.observed_rejections, tz),
-        },
+        "observed_rejections": _observed_document(snap),
     }
     return doc
+
+
+def judged_rejections(snap: Snapshot) -> pl.DataFrame:
+    """The REACH_PLAN_LIMIT rows near the instant with their verdict, as ``ccc
+    breaches`` judges them: ``justified`` when the level at the row's start was at or
+    above the limit, ``unexpected`` below it, ``no_limit`` without ``--limit``."""
+    rows = snap.observed_rejections
+    if snap.limit is None:
+        verdict = pl.lit("no_limit")
+    else:
+        verdict = (
+            pl.when(pl.col(LEVEL) >= snap.limit)
+            .then(pl.lit("justified"))
+            .otherwise(pl.lit("unexpected"))
+        )
+    return rows.with_columns(pl.lit(snap.limit, pl.Int64).alias("limit"), verdict.alias("verdict"))
+
+
+def _observed_document(snap: Snapshot) -> dict[str, Any]:
+    rows = judged_rejections(snap)
+    counts = dict(rows.group_by("verdict").len().iter_rows())
+    return {
+        "count": rows.height,
+        **{v: int(counts.get(v, 0)) for v in ("justified", "unexpected", "no_limit")},
+        "rows": records(rows, snap.tz),
+    }
 
 
 def active_calls_frame(snap: Snapshot) -> pl.DataFrame:
@@ -183,13 +206,15 @@ def _render_rejections(console: Console, snap: Snapshot) -> None:
     table.add_column(header(CALL_TYPE))
     table.add_column(header(ACCOUNT))
     table.add_column(header(LEVEL), justify="right")
-    for row in rows.iter_rows(named=True):
+    table.add_column("verdict")
+    for row in judged_rejections(snap).iter_rows(named=True):
         table.add_row(
             human(row[START], tz),
             _cell(row[CALL_ID]),
             str(row[CALL_TYPE]),
             _cell(row[ACCOUNT]),
             str(row[LEVEL]),
+            str(row["verdict"]),
         )
     console.print(table)
 

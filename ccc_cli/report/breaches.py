@@ -169,6 +169,40 @@ def check_document(
     }
 
 
+def merge_check_documents(docs: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """``ccc check --each``: one document over several files, each file's verdict under
+    ``by_file`` (``passed``, ``rows``, ``replay``); the top-level ``passed`` is all of
+    them, ``rows`` sums their accounting, ``replay`` is null (per file only)."""
+    first = docs[0][1]
+    merged = {
+        **first,
+        "files": [f for _, d in docs for f in d["files"]],
+        "rows": _sum_rows([d["rows"] for _, d in docs]),
+        "notes": [n for _, d in docs for n in d["notes"]],
+        "reused_call_ids": sum(d["reused_call_ids"] for _, d in docs),
+        "passed": all(d["passed"] for _, d in docs),
+        "replay": None,
+    }
+    merged["by_file"] = {
+        label: {"passed": d["passed"], "rows": d["rows"], "replay": d["replay"]}
+        for label, d in docs
+    }
+    return merged
+
+
+def _sum_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for doc in rows:
+        for key, value in doc.items():
+            if isinstance(value, dict):
+                inner = total.setdefault(key, {})
+                for k, v in value.items():
+                    inner[k] = inner.get(k, 0) + v
+            else:
+                total[key] = total.get(key, 0) + value
+    return total
+
+
 def _clock(start: Any, end: Any, tz: str) -> str:
     """The end of an interval: only its time of day when on the same local day."""
     text = human(end, tz)
@@ -246,7 +280,8 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
         for account, n in sorted(rep.by_account().items(), key=lambda kv: -kv[1]):
             table.add_row(account, f"{n:,}")
         console.print(table)
-    obs = result.observed.rows.filter(pl.col("verdict") == UNEXPECTED).head(SHOWN)
+    unexpected = result.observed.rows.filter(pl.col("verdict") == UNEXPECTED)
+    obs = unexpected.head(SHOWN)
     if obs.height:
         table = Table(
             title="Unexpected REACH_PLAN_LIMIT rows (level below the limit)", title_justify="left"
@@ -263,4 +298,8 @@ def render_breaches(console: Console, result: Breaches, callset: CallSet) -> Non
                 str(row["limit"]),
             )
         console.print(table)
+        if unexpected.height > obs.height:
+            console.print(
+                f"... and {unexpected.height - obs.height:,} more (all of them: --format json)"
+            )
     console.print(accounting_line(callset.accounting), markup=False)

@@ -116,6 +116,12 @@ def inputs_document(callset: CallSet, command: str) -> dict[str, Any]:
         notes=list(callset.notes),
     )
     doc["reused_call_ids"] = callset.reused_call_ids
+    if callset.selection is not None:
+        doc["selection"] = {
+            "from": iso(callset.selection.start, callset.tz),
+            "to": iso(callset.selection.end, callset.tz),
+            "accounts": list(callset.selection.accounts),
+        }
     return doc
 
 

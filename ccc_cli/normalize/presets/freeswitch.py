@@ -54,27 +54,9 @@ _FREESWITCH_EXAMPLE: Final = (
 )
 
 
-# mod_cdr_pg_csv's default schema, also the column order of its CSV spool files.
-_PG_SCHEMA: Final = (
-    "local_ip_v4",
-    "caller_id_name",
-    "caller_id_number",
-    "destination_number",
-    "context",
-    "start_stamp",
-    "answer_stamp",
-    "end_stamp",
-    "duration",
-    "billsec",
-    "hangup_cause",
-    "uuid",
-    "bleg_uuid",
-    "accountcode",
-    "read_codec",
-    "write_codec",
-    "sip_hangup_disposition",
-    "ani",
-)
+# mod_cdr_pg_csv's default schema, also the column order of its CSV spool files: the
+# example cdr_csv template's columns with the local IP first and two more at the end.
+_PG_SCHEMA: Final = ("local_ip_v4", *_FREESWITCH_EXAMPLE, "sip_hangup_disposition", "ani")
 # PostgreSQL writes offsets as +07 or +05:30, with fractions of a second when set.
 _PG_STAMP: Final = "%Y-%m-%d %H:%M:%S%.f%#z"
 
