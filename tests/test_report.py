@@ -221,6 +221,26 @@ def test_per_account_limits(tmp_path: Path) -> None:
     assert "per-account limits" in html
 
 
+def test_a_selection_is_said_and_accounted(tmp_path: Path) -> None:
+    _, html = make_page(
+        tmp_path,
+        "--limit", "8", "--from", "2026-11-18", "--to", "2026-11-20", "--account", "acc-01",
+    )  # fmt: skip
+    found = cited(html)
+    docs = run_documents(
+        found.commands,
+        tmp_path,
+        [*SAMPLE_INPUTS, "--from", "2026-11-18", "--to", "2026-11-20", "--account", "acc-01"],
+    )
+    assert mismatches(found.figures, docs) == []
+    paths = {json.dumps(p) for p, _, _ in found.figures}
+    assert '["analyze", "rows", "not_selected"]' in paths
+    assert '["analyze", "selection", "accounts", 0]' in paths
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Only the calls selected are counted: from Wed 18 Nov 2026, 00:00:00 to Fri 20" in text
+    assert "accounts acc-01." in text
+
+
 def test_a_log_without_calls_still_makes_a_page(tmp_path: Path) -> None:
     src = tmp_path / "empty.csv"
     src.write_text("call_id,start_time,end_time\nx,,\n")

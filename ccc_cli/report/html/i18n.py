@@ -386,6 +386,18 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "REACH_PLAN_LIMIT (bị nền tảng từ chối)",
     ),
     "acc_invalid": ("invalid", "không hợp lệ"),
+    "acc_not_selected": (
+        "outside the selection (--from/--to, --account)",
+        "ngoài phạm vi đã chọn (--from/--to, --account)",
+    ),
+    "s_selection": (
+        "Only the calls selected are counted: {what}.",
+        "Chỉ đếm các cuộc gọi đã chọn: {what}.",
+    ),
+    "sel_window": ("from {start} to {end}", "từ {start} đến {end}"),
+    "sel_from": ("from {start}", "từ {start}"),
+    "sel_to": ("until {end}", "đến {end}"),
+    "sel_accounts": ("accounts {accounts}", "tài khoản {accounts}"),
     "r_malformed_row": ("malformed row (wrong number of fields)", "dòng sai cấu trúc (sai số cột)"),
     "r_not_a_call": ("not a call record", "không phải bản ghi cuộc gọi"),
     "r_missing_start": ("no start time", "thiếu thời điểm bắt đầu"),

@@ -303,6 +303,8 @@ class Page:
             for label, value in cards
         )
         lines = [self._period()]
+        if a.get("selection"):
+            lines.append(self._selection())
         if a["peak"]["at"] is not None:
             lines.append(
                 self._sentence(
@@ -376,6 +378,25 @@ class Page:
             first=self._day_element(first),
             last=self._day_element(last),
         )
+
+    def _selection(self) -> str:
+        """``Only the calls selected are counted: from ... to ..., accounts acc-1.``"""
+        f, sel = self.f, self.a["selection"]
+        parts = []
+        start = f.instant("analyze", "selection", "from") if sel.get("from") else None
+        end = f.instant("analyze", "selection", "to") if sel.get("to") else None
+        if start and end:
+            parts.append(self._sentence("sel_window", start=start, end=end))
+        elif start:
+            parts.append(self._sentence("sel_from", start=start))
+        elif end:
+            parts.append(self._sentence("sel_to", end=end))
+        if sel.get("accounts"):
+            names = ", ".join(
+                f.text("analyze", "selection", "accounts", i) for i in range(len(sel["accounts"]))
+            )
+            parts.append(self._sentence("sel_accounts", accounts=names))
+        return self._sentence("s_selection", what="; ".join(parts))
 
     def _day_element(self, day: str) -> str:
         return f'<time datetime="{day}">{escape(self.w.day(date.fromisoformat(day)))}</time>'
@@ -1133,9 +1154,11 @@ class Page:
         )
         rows = [[escape(w("acc_read")), f.whole("analyze", "rows", "read")]]
         classes: list[str | None] = ["total"]
-        for key in ACCOUNTING_KEYS:
-            rows.append([escape(w("acc_" + key)), f.whole("analyze", "rows", key)])
-            classes.append(None)
+        # not_selected only when --from/--to or --account left rows out.
+        for key in (*ACCOUNTING_KEYS, "not_selected"):
+            if key in a["rows"]:
+                rows.append([escape(w("acc_" + key)), f.whole("analyze", "rows", key)])
+                classes.append(None)
         for reason in INVALID_REASONS:
             rows.append(
                 [
