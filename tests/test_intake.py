@@ -142,21 +142,22 @@ def test_rows_with_the_wrong_field_count_are_malformed_in_place(
         + b"c2,2026-11-20 10:00:00\n"  # line 3: a cut line
         + b"\n"  # line 4: blank
         + b"c3,2026-11-20 10:00:00,2026-11-20 11:00:00,extra\n"  # line 5: one field too many
-        + b"c4,2026-11-20 10:00:00,2026-11-20 11:00:00,\n"  # line 6: an empty extra field
+        + b"c4,2026-11-20 10:00:00,2026-11-20 11:00:00,\n"  # line 6: one field too many
         + b"c5,2026-11-20 10:00:00,2026-11-20 11:00:00\n"  # line 7
     )
     path = write(tmp_path / "ragged.csv", data)
     cs = load_calls([path])
     assert cs.accounting.read == python_rows(data) == 5
-    assert cs.accounting.invalid_reasons["malformed_row"] == 2
-    assert cs.invalid["source_row"].to_list() == [3, 5]
+    assert cs.accounting.invalid_reasons["malformed_row"] == 3
+    assert cs.invalid["source_row"].to_list() == [3, 5, 6]
     assert cs.invalid["raw_record"].to_list() == [
         "c2,2026-11-20 10:00:00",
         "c3,2026-11-20 10:00:00,2026-11-20 11:00:00,extra",
+        # One separator too many on one line: its fields cannot be told apart either.
+        "c4,2026-11-20 10:00:00,2026-11-20 11:00:00,",
     ]
-    # c4's empty extra field is a separator at the end of the line: read normally.
-    assert sorted(cs.calls["call_id"].to_list()) == ["c1", "c4", "c5"]
-    assert cs.calls.sort("call_id")["source_row"].to_list() == [2, 6, 7]
+    assert sorted(cs.calls["call_id"].to_list()) == ["c1", "c5"]
+    assert cs.calls.sort("call_id")["source_row"].to_list() == [2, 7]
     r = runner.invoke(app, ["peak", path, "--strict"])
     assert r.exit_code == 3
     assert r.stderr.startswith(f"ccc: error: invalid row: {path}, line 3: malformed_row")

@@ -12,14 +12,13 @@ number (1-based, the header line included, blank lines not counted; turned into 
 number once the whole file has been read, see ``ccc_cli.load.lines``). A record with
 the wrong number of fields is not dropped: it becomes a row whose fields are null and
 whose ``__ccc_malformed`` column holds its text, so the normaliser counts it as
-invalid (``malformed_row``) in its place. One exception: a record whose only extra
-fields are empty (a separator at the end of the line) is read normally.
+invalid (``malformed_row``) in its place. (A file whose every data line ends in a
+separator the header lacks is read with one more, unnamed, column: see
+``ccc_cli.load.head``.)
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -31,7 +30,7 @@ import pyarrow.csv as pacsv
 
 from ccc_cli.errors import InputError
 from ccc_cli.load.head import TextHead
-from ccc_cli.load.lines import LineMap, any_field_size, line_map
+from ccc_cli.load.lines import LineMap, line_map
 from ccc_cli.load.sources import Source, iter_chunks
 
 ROW: Final = "__ccc_row"
@@ -45,13 +44,12 @@ _SHOWN: Final = 200
 
 @dataclass(slots=True)
 class _Odd:
-    """Records the reader set aside, by record number."""
+    """Records the reader set aside (wrong number of fields), by record number."""
 
     malformed: dict[int, str] = field(default_factory=dict)
-    recovered: dict[int, list[str]] = field(default_factory=dict)
 
     def numbers(self) -> list[int]:
-        return sorted({*self.malformed, *self.recovered})
+        return sorted(self.malformed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +115,9 @@ class TextSource:
         return str(self.source.path)
 
     def _reader(self, columns: list[str], odd: _Odd, block: int) -> pacsv.CSVStreamingReader:
-        width = len(self.head.names)
-
         def on_invalid(row: Any) -> str:
             # Arrow numbers the skipped blank lines too; ours are records only.
-            number = row.number - self.head.leading_blank
-            text = row.text or ""
-            fields = _fields(text, self.head.separator)
-            if (
-                fields is not None
-                and len(fields) > width
-                and not any(v.strip() for v in fields[width:])
-            ):
-                odd.recovered[number] = fields[:width]
-            else:
-                odd.malformed[number] = text
+            odd.malformed[row.number - self.head.leading_blank] = row.text or ""
             return "skip"
 
         return pacsv.open_csv(
@@ -257,24 +243,19 @@ class _Numbering:
         return self._with_odd(pl.DataFrame(schema=schema), pending, odd)
 
     def _with_odd(self, frame: pl.DataFrame, numbers: list[int], odd: _Odd) -> pl.DataFrame:
-        """``frame`` with the set-aside records ``numbers`` put back (a loop over those
-        records only: they are few, and each is a line of text to split anyway)."""
+        """``frame`` with the set-aside records ``numbers`` put back as rows whose fields
+        are null and whose ``MALFORMED`` holds the record's text (a loop over those
+        records only: they are few)."""
         if not numbers:
             return frame
-        position = {c: i for i, c in enumerate(self.names)}
-        rows: dict[str, list[Any]] = {c: [] for c in frame.columns}
-        for k in numbers:
-            values = odd.recovered.get(k)
-            for c in frame.columns:
-                value: Any = None
-                if c == ROW:
-                    value = k
-                elif c == MALFORMED:
-                    value = None if values is not None else odd.malformed[k][:_SHOWN]
-                elif values is not None:
-                    value = _null_literal(values[position[c]])
-                rows[c].append(value)
-        extra = pl.DataFrame(rows, schema=frame.schema)
+        extra = pl.DataFrame(
+            {
+                **{c: [None] * len(numbers) for c in frame.columns if c not in (ROW, MALFORMED)},
+                ROW: numbers,
+                MALFORMED: [odd.malformed[k][:_SHOWN] for k in numbers],
+            },
+            schema=frame.schema,
+        )
         return pl.concat([frame, extra]).sort(ROW)
 
 
@@ -286,20 +267,6 @@ def _without_bom(chunks: Iterator[bytes]) -> Iterator[bytes]:
             first = False
             chunk = chunk.removeprefix(b"\xef\xbb\xbf")
         yield chunk
-
-
-def _null_literal(value: str) -> str | None:
-    return None if value in NULL_VALUES else value
-
-
-def _fields(text: str, separator: str) -> list[str] | None:
-    """The fields of one record's text, as Python's csv module splits them."""
-    try:
-        with any_field_size():
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    except csv.Error:
-        return None
-    return rows[0] if len(rows) == 1 else None
 
 
 def _arrow_message(exc: BaseException) -> str:
