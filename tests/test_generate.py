@@ -14,7 +14,8 @@ import pytest
 from ccc_cli.errors import UsageError
 from ccc_cli.report.atomic import atomic_path
 from ccc_cli.schema import PLAN_LIMIT_STATUS
-from ccc_cli.synth import generate as gen
+from ccc_cli.synth import plan as gen_plan
+from ccc_cli.synth import table as gen_table
 from ccc_cli.synth.generate import (
     GENERATED_SCHEMA,
     GenerateOptions,
@@ -441,14 +442,14 @@ def test_bad_options_are_usage_errors(options: GenerateOptions) -> None:
 def test_failed_write_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    real = gen._chunk_table
+    real = gen_table.chunk_table
 
-    def failing(options: GenerateOptions, plan: gen._ChunkPlan) -> object:
+    def failing(options: GenerateOptions, plan: gen_plan.ChunkPlan) -> object:
         if plan.index == 2:
             raise RuntimeError("disk on fire")
         return real(options, plan)
 
-    monkeypatch.setattr(gen, "_chunk_table", failing)
+    monkeypatch.setattr(gen_table, "chunk_table", failing)
     out = tmp_path / name
     with pytest.raises(RuntimeError, match="disk on fire"):
         write_generated(out, GenerateOptions(rows=10_000, chunk_rows=2_000))
@@ -461,10 +462,10 @@ def test_failed_write_keeps_the_previous_file(
     out = tmp_path / "calls.csv"
     out.write_text("previous\n")
 
-    def failing(options: GenerateOptions, plan: gen._ChunkPlan) -> object:
+    def failing(options: GenerateOptions, plan: gen_plan.ChunkPlan) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gen, "_chunk_table", failing)
+    monkeypatch.setattr(gen_table, "chunk_table", failing)
     with pytest.raises(KeyboardInterrupt):
         write_generated(out, GenerateOptions(rows=100))
     assert out.read_text() == "previous\n"
